@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# The verbs of the project.  Each recipe calls one script of testbed/.
+#   make demo     boot the patched kernel and run the demo
+#   make check    run every test (CONFIGS="fast debug" adds the debug kernel)
+#   make tree     fetch the base source and apply patches/ to build/linux
+#   make export   write build/linux's base..HEAD back to patches/
+#   make series   bisectability and checkpatch of each patch
+#   make build    configure and build the kernel (CONFIG_NAME=fast|debug)
+#   make bench    klp-convert benchmark
+
+SHELL := /bin/bash
+CONFIG_NAME ?= fast
+export CONFIG_NAME
+TB := testbed
+
+.PHONY: all demo check tree export series build vm-shell bench deps
+
+all: check
+
+deps:
+	@bash $(TB)/deps.sh
+
+demo:
+	@bash $(TB)/demo.sh
+
+check:
+	@bash $(TB)/check.sh
+
+tree: deps
+	@bash $(TB)/fetch.sh && bash $(TB)/materialize.sh
+
+export:
+	@bash $(TB)/export.sh
+
+series: tree
+	@bash $(TB)/configure.sh && bash $(TB)/series-check.sh
+
+build: tree
+	@bash $(TB)/configure.sh && bash $(TB)/build.sh && bash $(TB)/initramfs.sh
+
+bench:
+	@bash $(TB)/bench.sh

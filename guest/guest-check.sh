@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of 'make check': run the vm suites listed in /testbed/suites.
+# Results go to fd 3 (the host's results file) as lines
+#   result <ok|not ok|skip> <kind>:<name>
+#   ktap <line>            (KUnit output from the boot log)
+# and end with 'guest-done'; test output goes to the console.
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
+export KDIR=/lib/modules/$(uname -r)/build
+
+report() { echo "$*" >&3; }
+
+check_tools() {
+	local t bad=0
+	for t in "date --rfc-3339=ns" "stat --format %A /" "sysctl --values kernel.ftrace_enabled" \
+		 "modinfo --version" "insmod --version" "getconf PAGE_SIZE" "awk --version" \
+		 "grep --version" "sed --version" "dmesg --version" "diff --version" "timeout --version" \
+		 "bash --version"; do
+		if ! $t > /dev/null 2>&1; then
+			echo "guest: tool check failed: $t"
+			bad=1
+		fi
+	done
+	[ -d /sys/kernel/debug/dynamic_debug ] || { echo "guest: no dynamic debug"; bad=1; }
+	[ $bad = 0 ] && report "result ok guest:tools" || report "result not ok guest:tools"
+}
+
+run_kselftest() {
+	local name=$1 dir=${1%/*} script=${1#*/} rc
+	echo "# ==== kselftest $name"
+	(cd "/kselftest/$dir" && timeout "$SUITE_TIMEOUT" "./$script") 2>&1 | sed 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	case $rc in
+	0) report "result ok kselftest:$name" ;;
+	4) report "result skip kselftest:$name" ;;
+	124) report "result not ok kselftest:$name timed out after ${SUITE_TIMEOUT}s" ;;
+	*) report "result not ok kselftest:$name exit $rc" ;;
+	esac
+}
+
+report_kunit() {
+	dmesg | sed 's/^\[[ 0-9.]*\] //' |
+		awk '/^KTAP version/ { on = 1 } on' | sed 's/^/ktap /' >&3
+}
+
+check_tools
+while read -r where kind name; do
+	case $where in ''|'#'*) continue ;; esac
+	[ "$where" = vm ] || continue
+	case $kind in
+	kselftest) run_kselftest "$name" ;;
+	kunit) ;;
+	*) report "result not ok $kind:$name unknown kind" ;;
+	esac
+done < /testbed/suites
+report_kunit
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+fi
+report guest-done

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# boot.sh JOB: boot $OUT's kernel and initramfs in QEMU, run JOB in the
+# guest (check or demo).  The console goes to $OUT/JOB-console.log, the
+# guest's structured results to $OUT/JOB-results.txt.  Fails when the
+# guest does not finish, or when the console shows a panic, an oops, a
+# WARNING or a sanitizer report.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+job=${1:-check}
+timeout=${VM_TIMEOUT:-$([ "$CONFIG_NAME" = debug ] && echo 1500 || echo 600)}
+console=$OUT/$job-console.log
+results=$OUT/$job-results.txt
+kernel=$OUT/arch/x86/boot/bzImage
+initrd=$OUT/initramfs.cpio.gz
+[ -f "$kernel" ] && [ -f "$initrd" ] || die "no kernel or initramfs in $OUT: run 'make build'"
+
+accel=(-accel tcg -cpu max)
+if [ "${KVM:-0}" = 1 ]; then
+	accel=(-accel kvm -cpu host)
+	echo "using KVM (opt-in; it is known to hang in nested setups)"
+fi
+rm -f "$console" "$results"
+touch "$results"
+echo "booting $CONFIG_NAME kernel for '$job' (TCG unless KVM=1, timeout ${timeout}s, console: $console)"
+timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 1024 \
+	-display none -no-reboot -monitor none \
+	-serial "file:$console" -serial "file:$results" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 klp.job=$job ${KERNEL_ARGS:-}" &
+qpid=$!
+if [ "${QUIET:-0}" != 1 ]; then
+	tail -n +1 --pid=$qpid -f "$results" 2>/dev/null | grep --line-buffered -v '^ktap ' |
+		sed -u 's/^/  guest: /'
+fi
+wait $qpid
+rc=$?
+
+fail=0
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "error: the guest did not finish within ${timeout}s; last console lines:" >&2
+	tail -40 "$console" >&2
+	fail=1
+elif [ $rc -ne 0 ]; then
+	echo "error: qemu exited with status $rc; last console lines:" >&2
+	tail -40 "$console" >&2
+	fail=1
+fi
+if ! grep -qx 'guest-done' "$results"; then
+	echo "error: the guest did not report completion (crash or hang); last console lines:" >&2
+	tail -40 "$console" >&2
+	fail=1
+fi
+bad='Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|general protection fault|Call Trace:'
+if grep -Eq "$bad" "$console"; then
+	echo "error: the console shows a kernel report:" >&2
+	grep -En -B2 -A12 "$bad" "$console" | head -60 >&2
+	fail=1
+fi
+exit $fail

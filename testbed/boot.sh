@@ -36,6 +36,8 @@ if [ "${QUIET:-0}" != 1 ]; then
 fi
 wait $qpid
 rc=$?
+# The guest tty turns \n into \r\n.
+sed -i 's/\r$//' "$results"
 
 fail=0
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then

@@ -33,7 +33,7 @@ collect_kunit() {
 	local ktap=$OUT/check-kunit.ktap
 	sed -n 's/^ktap //p' "$results" > "$ktap"
 	awk '
-		/^    # Subtest: / { suite = $4; next }
+		/^    # Subtest: / { suite = $3; next }
 		/^    (not )?ok [0-9]+ / && suite != "" {
 			st = ($1 == "not") ? "not ok" : "ok"
 			name = (st == "ok") ? $3 : $4

@@ -49,9 +49,24 @@ collect_kunit() {
 	done
 }
 
+# A host script prints TAP; each of its test lines becomes a result, and
+# a non-zero exit without a failing line is a failure of its own.
+run_tap_script() {
+	local name=$1 cmd=$2 log=$OUT/host-$1.log rc
+	echo "==> host suite $name: $cmd (log: $log)"
+	(cd "$TREE" && OUT=$OUT eval "$cmd") > "$log" 2>&1
+	rc=$?
+	sed -n -e "s/^ok [0-9]* - \(.*\)/result ok $name: \1/p" \
+		-e "s/^not ok [0-9]* - \(.*\)/result not ok $name: \1/p" "$log"
+	tail -1 "$log"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; then
+		echo "result not ok $name: exited $rc; log: $log"
+	fi
+}
+
 run_host_suites() {
-	local prefix=$1 where kind name
-	while read -r where kind name; do
+	local prefix=$1 where kind name cmd
+	while read -r where kind name cmd; do
 		case $where in ''|'#'*) continue ;; esac
 		[ "$where" = host ] || continue
 		case $kind in
@@ -61,8 +76,7 @@ run_host_suites() {
 				bash "$TB/series-check.sh" | collect "$prefix"
 			;;
 		script)
-			step "host suite $name" bash -c "cd '$TREE' && OUT='$OUT' '$name'" |
-				collect "$prefix"
+			run_tap_script "$name" "$cmd" | collect "$prefix"
 			;;
 		*) echo "result not ok host:$name unknown kind $kind" | collect "$prefix" ;;
 		esac

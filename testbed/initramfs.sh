@@ -66,7 +66,7 @@ cp -a "$OUT/kselftest" "$ROOT/kselftest"
 [ -d "$OUT/extra" ] && cp -a "$OUT/extra" "$ROOT/extra"
 
 mkdir -p "$ROOT/testbed"
-cp "$TOP/tests/suites" "$ROOT/testbed/suites"
+cp "${SUITES:-$TOP/tests/suites}" "$ROOT/testbed/suites"
 cp "$TOP/guest/init" "$ROOT/init"
 cp "$TOP/guest/"*.sh "$ROOT/bin/"
 chmod +x "$ROOT/init" "$ROOT"/bin/*.sh

@@ -5,7 +5,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TREE=$BUILD/linux
 CONFIG_NAME=${CONFIG_NAME:-fast}
-OUT=$BUILD/out-$CONFIG_NAME
+OUT=${OUT:-$BUILD/out-$CONFIG_NAME}
 
 die() {
 	echo "error: $*" >&2

@@ -40,7 +40,9 @@ run_kselftest() {
 
 report_kunit() {
 	dmesg | sed 's/^\[[ 0-9.]*\] //' |
-		awk '/^KTAP version/ { on = 1 } on' | sed 's/^/ktap /' >&3
+		awk '/^KTAP version/ && !seen { on = 1; seen = 1 }
+		     on { print }
+		     on && /^# Totals:/ { on = 0 }' | sed 's/^/ktap /' >&3
 }
 
 check_tools

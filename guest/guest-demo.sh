@@ -1,26 +1,50 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Guest side of 'make demo'.  Narration goes to fd 3 (shown on the host);
-# the kernel log stays on the console.  Ends with 'guest-done'.
+# Guest side of 'make demo': one livepatch, several builds of a module.
+# Narration goes to fd 3 (shown on the host); ends with 'guest-done'.
+# The modules are the variant selftest's: test_klp_variant_mod in builds
+# A, B and C, and test_klp_variants, which declares A and B only.
+M=/kselftest/livepatch/test_modules
+TARGET=test_klp_variant_mod
+LP=test_klp_variants
+ORIGIN=/sys/module/$TARGET/parameters/origin
+T0=$(date +%s%N)
+
 say() { echo "$*" >&3; }
 run() { say "  \$ $*"; "$@" 2>&1 | sed 's/^/    /' >&3; }
-
-if [ -x /extra/demo/guest-variants-demo.sh ]; then
-	. /extra/demo/guest-variants-demo.sh
-else
-	mod=$(find /lib/modules -name livepatch-sample.ko | head -1)
-	say "step 1: the kernel command line, unpatched"
-	run cat /proc/cmdline
-	say "step 2: load the upstream livepatch sample"
-	run insmod "$mod"
-	for i in $(seq 50); do
-		[ "$(cat /sys/kernel/livepatch/livepatch_sample/transition 2>/dev/null)" = 0 ] && break
+elapsed() { echo "$(( ($(date +%s%N) - T0) / 1000000 )) ms"; }
+wait_transition() {
+	for _ in $(seq 100); do
+		[ "$(cat /sys/kernel/livepatch/$LP/transition 2>/dev/null)" = 0 ] && return
 		sleep 0.1
 	done
-	run cat /sys/kernel/livepatch/livepatch_sample/enabled
-	say "step 3: the same file, now answered by the livepatch"
-	run cat /proc/cmdline
-	grep -q 'this has been live patched' /proc/cmdline &&
-		say "result: patched" || say "result: NOT patched"
-fi
+}
+kmsg_since() { dmesg | sed 's/^\[[ 0-9.]*\] //' | tail -n +"$1" | grep 'livepatch:' | sed 's/^/    kernel: /' >&3; }
+
+say "step 1: load build A of $TARGET (srcversion $(modinfo -F srcversion $M/$TARGET-a.ko)) and read its output  [$(elapsed)]"
+run insmod $M/$TARGET-a.ko
+run cat $ORIGIN
+say "step 2: load the multi-variant livepatch $LP  [$(elapsed)]"
+n=$(dmesg | wc -l)
+run insmod $M/$LP.ko
+wait_transition
+run cat $ORIGIN
+say "step 3: what sysfs says: declared variants and the one applied  [$(elapsed)]"
+run cat /sys/kernel/livepatch/$LP/$TARGET/variants
+run cat /sys/kernel/livepatch/$LP/$TARGET/variant
+say "step 4: swap to build B (srcversion $(modinfo -F srcversion $M/$TARGET-b.ko)) under the loaded livepatch  [$(elapsed)]"
+run rmmod $TARGET
+run insmod $M/$TARGET-b.ko
+run cat $ORIGIN
+run cat /sys/kernel/livepatch/$LP/$TARGET/variant
+say "step 5: try build C (srcversion $(modinfo -F srcversion $M/$TARGET-c.ko)), which the livepatch does not declare  [$(elapsed)]"
+run rmmod $TARGET
+n=$(dmesg | wc -l)
+run insmod $M/$TARGET-c.ko
+kmsg_since "$((n + 1))"
+if [ -e /sys/module/$TARGET ]; then refused=no; else refused=yes; fi
+say "step 6: summary  [$(elapsed)]"
+say "  build A and build B were each patched with their own relocations;"
+say "  build C was refused: $refused (the kernel names the livepatch, the"
+say "  module, its srcversion and the declared variants)."
 say guest-done

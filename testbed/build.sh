@@ -22,7 +22,9 @@ grep -E '^(.*: )?warning:' "$log" | sort -u | head -20 || true
 
 echo "building the selftests (TARGETS=${KSFT_TARGETS:=livepatch})"
 rm -rf "$OUT/kselftest"
-if ! make -C "$TREE/tools/testing/selftests" TARGETS="$KSFT_TARGETS" \
+# No CCACHE_BASEDIR here: it turns the external modules' dependency paths
+# relative, and modpost's srcversion then skips the module's own headers.
+if ! env -u CCACHE_BASEDIR make -C "$TREE/tools/testing/selftests" TARGETS="$KSFT_TARGETS" \
 	KDIR="$OUT" CC="ccache gcc" O= INSTALL_PATH="$OUT/kselftest" \
 	-j"$JOBS" install > "$OUT/kselftest.log" 2>&1; then
 	tail -30 "$OUT/kselftest.log" >&2

@@ -12,7 +12,7 @@ step "fetch base source" bash "$TB/fetch.sh" || exit 1
 step "materialize build/linux" bash "$TB/materialize.sh" || exit 1
 step "configure" bash "$TB/configure.sh" || exit 1
 step "build kernel, modules and selftests" bash "$TB/build.sh" || exit 1
-[ -x "$TB/demo-prepare.sh" ] && { step "prepare the demo modules" bash "$TB/demo-prepare.sh" || exit 1; }
+step "klp-convert --list on the demo livepatch" bash "$TB/demo-list.sh" || exit 1
 step "pack initramfs" bash "$TB/initramfs.sh" || exit 1
 step "boot and run the demo" bash "$TB/boot.sh" demo
 rc=$?

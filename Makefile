@@ -38,5 +38,5 @@ series: tree
 build: tree
 	@bash $(TB)/configure.sh && bash $(TB)/build.sh && bash $(TB)/initramfs.sh
 
-bench:
+bench: build
 	@bash $(TB)/bench.sh

@@ -25,10 +25,10 @@ say "step 1: load build A of $TARGET (srcversion $(modinfo -F srcversion $M/$TAR
 run insmod $M/$TARGET-a.ko
 run cat $ORIGIN
 say "step 2: load the multi-variant livepatch $LP  [$(elapsed)]"
-n=$(dmesg | wc -l)
 run insmod $M/$LP.ko
 wait_transition
 run cat $ORIGIN
+origin_a=$(cat $ORIGIN)
 say "step 3: what sysfs says: declared variants and the one applied  [$(elapsed)]"
 run cat /sys/kernel/livepatch/$LP/$TARGET/variants
 run cat /sys/kernel/livepatch/$LP/$TARGET/variant
@@ -36,6 +36,7 @@ say "step 4: swap to build B (srcversion $(modinfo -F srcversion $M/$TARGET-b.ko
 run rmmod $TARGET
 run insmod $M/$TARGET-b.ko
 run cat $ORIGIN
+origin_b=$(cat $ORIGIN)
 run cat /sys/kernel/livepatch/$LP/$TARGET/variant
 say "step 5: try build C (srcversion $(modinfo -F srcversion $M/$TARGET-c.ko)), which the livepatch does not declare  [$(elapsed)]"
 run rmmod $TARGET
@@ -44,7 +45,8 @@ run insmod $M/$TARGET-c.ko
 kmsg_since "$((n + 1))"
 if [ -e /sys/module/$TARGET ]; then refused=no; else refused=yes; fi
 say "step 6: summary  [$(elapsed)]"
-say "  build A and build B were each patched with their own relocations;"
-say "  build C was refused: $refused (the kernel names the livepatch, the"
-say "  module, its srcversion and the declared variants)."
+verdict() { [ "$1" = "$2" ] && echo "yes ($1)" || echo "NO: read '$1', expected '$2'"; }
+say "  build A patched with its own static: $(verdict "$origin_a" "one.c of build A")"
+say "  build B patched with its own static: $(verdict "$origin_b" "one.c of build B")"
+say "  build C refused: $refused"
 say guest-done

@@ -63,7 +63,6 @@ rm -f "$ROOT/lib/modules/$rel/build" "$ROOT/lib/modules/$rel/source"
 # in the guest, so an empty one is enough.
 mkdir -p "$ROOT/lib/modules/$rel/build"
 cp -a "$OUT/kselftest" "$ROOT/kselftest"
-[ -d "$OUT/extra" ] && cp -a "$OUT/extra" "$ROOT/extra"
 
 mkdir -p "$ROOT/testbed"
 cp "${SUITES:-$TOP/tests/suites}" "$ROOT/testbed/suites"

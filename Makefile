@@ -7,13 +7,14 @@
 #   make series   bisectability and checkpatch of each patch
 #   make build    configure and build the kernel (CONFIG_NAME=fast|debug)
 #   make bench    klp-convert benchmark
+#   make fresh-check  the two commands above in a newly bootstrapped Debian 12 root
 
 SHELL := /bin/bash
 CONFIG_NAME ?= fast
 export CONFIG_NAME
 TB := testbed
 
-.PHONY: all demo check tree export series build vm-shell bench deps
+.PHONY: all demo check tree export series build vm-shell bench deps fresh-check
 
 all: check
 
@@ -40,3 +41,6 @@ build: tree
 
 bench: build
 	@bash $(TB)/bench.sh
+
+fresh-check:
+	@bash $(TB)/fresh.sh

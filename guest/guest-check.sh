@@ -4,6 +4,7 @@
 # Results go to fd 3 (the host's results file) as lines
 #   result <ok|not ok|skip> <kind>:<name>
 #   ktap <line>            (KUnit output from the boot log)
+#   time <kind>:<name> <seconds>
 # and end with 'guest-done'; test output goes to the console.
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
 export KDIR=/lib/modules/$(uname -r)/build
@@ -26,10 +27,12 @@ check_tools() {
 }
 
 run_kselftest() {
-	local name=$1 dir=${1%/*} script=${1#*/} rc
+	local name=$1 dir=${1%/*} script=${1#*/} rc t0
 	echo "# ==== kselftest $name"
+	t0=$(date +%s)
 	(cd "/kselftest/$dir" && timeout "$SUITE_TIMEOUT" "./$script") 2>&1 | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
+	report "time kselftest:$name $(($(date +%s) - t0))"
 	case $rc in
 	0) report "result ok kselftest:$name" ;;
 	4) report "result skip kselftest:$name" ;;
@@ -38,11 +41,15 @@ run_kselftest() {
 	esac
 }
 
+# The boot log's KTAP: from the first top-level "KTAP version" line to the
+# last result its top-level plan announces (one result per suite).
 report_kunit() {
 	dmesg | sed 's/^\[[ 0-9.]*\] //' |
-		awk '/^KTAP version/ && !seen { on = 1; seen = 1 }
+		awk '/^KTAP version/ && !seen { on = 1; seen = 1; next }
+		     on && plan == "" && /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0 }
 		     on { print }
-		     on && /^# Totals:/ { on = 0 }' | sed 's/^/ktap /' >&3
+		     on && /^(not )?ok [0-9]+ / && ++done == plan { on = 0 }' |
+		sed 's/^/ktap /' >&3
 }
 
 check_tools

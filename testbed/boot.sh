@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# boot.sh JOB: boot $OUT's kernel and initramfs in QEMU, run JOB in the
-# guest (check or demo).  The console goes to $OUT/JOB-console.log, the
-# guest's structured results to $OUT/JOB-results.txt.  Fails when the
+# boot.sh JOB: boot $OUT's kernel (or $KERNEL) and initramfs in QEMU, run
+# JOB in the guest (check, demo or guard).  The console goes to
+# $OUT/JOB-console.log, the guest's structured results to
+# $OUT/JOB-results.txt.  Fails when the
 # guest does not finish, or when the console shows a panic, an oops, a
 # WARNING or a sanitizer report.
 set -uo pipefail
@@ -12,7 +13,7 @@ job=${1:-check}
 timeout=${VM_TIMEOUT:-$([ "$CONFIG_NAME" = debug ] && echo 1500 || echo 600)}
 console=$OUT/$job-console.log
 results=$OUT/$job-results.txt
-kernel=$OUT/arch/x86/boot/bzImage
+kernel=${KERNEL:-$OUT/arch/x86/boot/bzImage}
 initrd=$OUT/initramfs.cpio.gz
 [ -f "$kernel" ] && [ -f "$initrd" ] || die "no kernel or initramfs in $OUT: run 'make build'"
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Configure build/out-$CONFIG_NAME: tinyconfig plus the fragments of the
+# Configure build/linux/out-$CONFIG_NAME: tinyconfig plus the fragments of the
 # chosen configuration, then check that every requested option stuck.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -5,7 +5,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 TB=$TOP/testbed
-export CONFIG_NAME=fast OUT=$BUILD/out-fast
+export CONFIG_NAME=fast OUT=$(out_dir "$TREE" fast)
 t_all=$(date +%s)
 step "install missing packages" bash "$TB/deps.sh" || exit 1
 step "fetch base source" bash "$TB/fetch.sh" || exit 1

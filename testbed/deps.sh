@@ -24,6 +24,7 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 [ "$(id -u)" = 0 ] ||
 	die "missing packages: ${missing[*]}; run as root or install them with apt-get"
+mkdir -p "$BUILD"
 echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq || die "apt-get update failed: check the network and /etc/apt/sources.list"

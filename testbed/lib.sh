@@ -5,7 +5,12 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TREE=$BUILD/linux
 CONFIG_NAME=${CONFIG_NAME:-fast}
-OUT=${OUT:-$BUILD/out-$CONFIG_NAME}
+# Kernel objects live in a direct subdirectory of the tree they are built
+# from: kbuild then uses the relative srctree "..", so compiler command
+# lines are the same in build/linux, the series check's worktree and the
+# pristine tree, and ccache hits across them.
+out_dir() { echo "$1/out-$2"; }
+OUT=${OUT:-$(out_dir "$TREE" "$CONFIG_NAME")}
 
 die() {
 	echo "error: $*" >&2

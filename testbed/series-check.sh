@@ -4,14 +4,21 @@
 # build after each one (bisectability) and run checkpatch.pl --strict on
 # it.  Prints one TAP-style result line per patch and check on fd 1:
 #   result <ok|not ok> series:<patch> <what>
-# A patch whose content and predecessors are unchanged since it last
-# passed is not rebuilt (the verdict is cached by fingerprint).
+# A patch whose content, predecessors and configuration are unchanged
+# since it last passed is not rebuilt (the verdict is cached by
+# fingerprint).  The worktree mirrors build/linux's layout (tree/out-cfg),
+# so compiler command lines match the main build's and ccache serves every
+# object a patch does not change: one kernel is built from nothing, not two.
+#
+# checkpatch --strict: an ERROR fails the patch.  A WARNING or CHECK passes
+# only when the commit message justifies its type on a line of its own:
+#   checkpatch: <TYPE>: <why this warning is right to keep>
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SERIES=$TOP/patches/series
-WT=$BUILD/series-wt
-SOUT=$BUILD/out-series
+WT=$BUILD/series/linux
+SOUT=$(out_dir "$WT" "$CONFIG_NAME")
 CACHE=$BUILD/series-cache
 JOBS=$(($(nproc) + 1))
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache} CCACHE_BASEDIR=$BUILD
@@ -23,16 +30,38 @@ if [ -z "$patches" ]; then
 fi
 [ -f "$OUT/.config" ] || die "no $OUT/.config: run the configure step first"
 
-mkdir -p "$CACHE" "$SOUT"
+mkdir -p "$CACHE"
 if [ ! -d "$WT" ]; then
 	git -C "$TREE" worktree prune
+	mkdir -p "$(dirname "$WT")"
 	git -C "$TREE" worktree add -q --detach "$WT" base || die "cannot create $WT"
 fi
+mkdir -p "$SOUT"
 git -C "$WT" am --abort > /dev/null 2>&1
 git -C "$WT" checkout -q --detach base && git -C "$WT" reset -q --hard base
 cp "$OUT/.config" "$SOUT/.config"
 
-fp=base
+# check_patch PATCH N: checkpatch --strict with the policy above.
+check_patch() {
+	local p=$1 n=$2 log=$SOUT/checkpatch-$2.log msg types t errors unjustified=()
+	(cd "$WT" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --show-types -q \
+		--no-summary "$TOP/patches/$p") > "$log" 2>&1
+	errors=$(grep -c '^ERROR:' "$log")
+	msg=$(sed -e '1,/^$/d' -e '/^---$/,$d' "$TOP/patches/$p")
+	types=$(sed -n 's/^\(WARNING\|CHECK\):\([A-Z0-9_]*\):.*/\2/p' "$log" | sort -u)
+	for t in $types; do
+		grep -qE "^checkpatch: $t: [^ ]" <<< "$msg" || unjustified+=("$t")
+	done
+	if [ "$errors" -gt 0 ] || [ ${#unjustified[@]} -gt 0 ]; then
+		echo "result not ok series:$p checkpatch --strict: $errors errors; unjustified warning types: ${unjustified[*]:-none}"
+		sed 's/^/# /' "$log" | head -30
+		return 1
+	fi
+	[ -n "$types" ] && echo "# $p: checkpatch types justified in its commit message: $(echo $types)"
+	return 0
+}
+
+fp=$(sha256sum < "$OUT/.config" | cut -c1-16)
 n=0
 total=$(echo "$patches" | wc -l)
 failed=0
@@ -51,26 +80,16 @@ for p in $patches; do
 	echo "  [$n/$total] building with $p applied" >&2
 	t0=$(date +%s)
 	if ! make -C "$WT" O="$SOUT" ARCH=x86_64 -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" \
-		olddefconfig bzImage modules > "$SOUT/build-$n.log" 2>&1; then
+		olddefconfig vmlinux modules > "$SOUT/build-$n.log" 2>&1; then
 		echo "result not ok series:$p does not build; log: $SOUT/build-$n.log"
 		grep -m5 -E 'error' "$SOUT/build-$n.log" | sed 's/^/# /'
 		failed=1
 		break
 	fi
-	# checkpatch --strict: errors fail; warnings and checks pass only
-	# when the commit message justifies them (it names checkpatch).
-	(cd "$WT" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q --no-summary \
-		"$TOP/patches/$p") > "$SOUT/checkpatch-$n.log" 2>&1
-	errors=$(grep -c '^ERROR:' "$SOUT/checkpatch-$n.log")
-	warnings=$(grep -cE '^(WARNING|CHECK):' "$SOUT/checkpatch-$n.log")
-	justified=$(sed '/^---$/q' "$TOP/patches/$p" | grep -ci checkpatch)
-	if [ "$errors" -gt 0 ] || { [ "$warnings" -gt 0 ] && [ "$justified" = 0 ]; }; then
-		echo "result not ok series:$p checkpatch --strict: $errors errors, $warnings unjustified warnings"
-		sed 's/^/# /' "$SOUT/checkpatch-$n.log" | head -30
+	if ! check_patch "$p" "$n"; then
 		failed=1
 		continue
 	fi
-	[ "$warnings" -gt 0 ] && echo "# $p: $warnings checkpatch warnings/checks, justified in its commit message"
 	echo "result ok series:$p builds and passes checkpatch --strict ($(($(date +%s) - t0))s)"
 	touch "$CACHE/$fp"
 done

@@ -24,7 +24,7 @@ if [ "${KVM:-0}" = 1 ]; then
 fi
 rm -f "$console" "$results"
 touch "$results"
-echo "booting $CONFIG_NAME kernel for '$job' (TCG unless KVM=1, timeout ${timeout}s, console: $console)"
+echo "booting ${KERNEL:-the $CONFIG_NAME kernel} for '$job' (TCG unless KVM=1, timeout ${timeout}s, console: $console)"
 timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 1024 \
 	-display none -no-reboot -monitor none \
 	-serial "file:$console" -serial "file:$results" \

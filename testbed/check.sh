@@ -8,7 +8,7 @@ set -uo pipefail
 shopt -s lastpipe
 . "$(dirname "$0")/lib.sh"
 
-CONFIGS=${CONFIGS:-fast}
+CONFIGS=${CONFIGS:-fast debug}
 TB=$TOP/testbed
 lines=()
 suites=()

@@ -32,7 +32,7 @@ timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 klp.job=$job ${KERNEL_ARGS:-}" &
 qpid=$!
 if [ "${QUIET:-0}" != 1 ]; then
-	tail -n +1 --pid=$qpid -f "$results" 2>/dev/null | grep --line-buffered -v '^ktap ' |
+	tail -n +1 --pid=$qpid -f "$results" 2>/dev/null | grep --line-buffered -Ev '^(ktap|time) ' |
 		sed -u 's/^/  guest: /'
 fi
 wait $qpid

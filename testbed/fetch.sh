@@ -22,7 +22,7 @@ deb=$BUILD/dl/${PKG}_${VER/\~/%7e}_all.deb
 if [ ! -f "$deb" ] || ! echo "$DEB_SHA  $deb" | sha256sum -c --quiet - 2>/dev/null; then
 	rm -f "$deb"
 	echo "downloading $PKG=$VER"
-	(cd "$BUILD/dl" && apt-get download "$PKG=$VER") ||
+	(cd "$BUILD/dl" && apt-get download -o APT::Sandbox::User=root "$PKG=$VER") ||
 		die "cannot download $PKG=$VER: run 'apt-get update'; if the version left the archive, fetch that exact .deb from snapshot.debian.org into $BUILD/dl (never another version)"
 	found=$(ls "$BUILD"/dl/${PKG}_*.deb | head -1)
 	[ "$found" = "$deb" ] || mv "$found" "$deb"

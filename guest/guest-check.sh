@@ -53,6 +53,8 @@ report_kunit() {
 }
 
 check_tools
+# KUnit ran at boot: read its KTAP before the suites fill the log buffer.
+report_kunit
 while read -r where kind name; do
 	case $where in ''|'#'*) continue ;; esac
 	[ "$where" = vm ] || continue
@@ -62,7 +64,6 @@ while read -r where kind name; do
 	*) report "result not ok $kind:$name unknown kind" ;;
 	esac
 done < /testbed/suites
-report_kunit
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan > /sys/kernel/debug/kmemleak
 	sleep 1

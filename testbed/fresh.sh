@@ -7,7 +7,10 @@
 # this repository into it and runs the commands there as root, as a new
 # user would, each timed.  The order is 'make check' then 'make demo', so
 # that the check is the cold run (empty ccache, nothing built); set
-# FRESH_COMMANDS to change it.  Logs: build/fresh/<command>.log.
+# FRESH_COMMANDS to change it.  FRESH_REUSE=1 keeps the root and its
+# build/ from the last run and only brings the clone up to this HEAD (to
+# rerun after a fix; that run is not a cold one).  Logs:
+# build/fresh/<command>.log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -84,12 +87,18 @@ bootstrap() {
 mkdir -p "$FRESH"
 trap unmount_root EXIT
 t0=$(date +%s)
-bootstrap
-echo "bootstrap took $(($(date +%s) - t0))s"
-
 git -C "$TOP" diff --quiet HEAD || echo "note: uncommitted changes of $TOP are not part of the test"
-git clone -q --no-hardlinks "$TOP" "$ROOT$REPO"
-echo "cloned $(git -C "$ROOT$REPO" rev-parse --short HEAD) into $REPO"
+if [ "${FRESH_REUSE:-0}" = 1 ] && [ -d "$ROOT$REPO/.git" ]; then
+	unmount_root
+	git -C "$ROOT$REPO" fetch -q "$TOP" HEAD && git -C "$ROOT$REPO" reset -q --hard FETCH_HEAD ||
+		die "cannot bring $REPO up to $(git -C "$TOP" rev-parse --short HEAD)"
+	echo "reusing the root of the last run (not a cold run); $REPO is at $(git -C "$ROOT$REPO" rev-parse --short HEAD)"
+else
+	bootstrap
+	echo "bootstrap took $(($(date +%s) - t0))s"
+	git clone -q --no-hardlinks "$TOP" "$ROOT$REPO"
+	echo "cloned $(git -C "$ROOT$REPO" rev-parse --short HEAD) into $REPO"
+fi
 
 # QEMU needs /dev (and /dev/kvm only with KVM=1) and /proc.
 mount --bind /dev "$ROOT/dev"

@@ -12,6 +12,15 @@ CONFIG_NAME=${CONFIG_NAME:-fast}
 out_dir() { echo "$1/out-$2"; }
 OUT=${OUT:-$(out_dir "$TREE" "$CONFIG_NAME")}
 
+# base_worktree DIR: a worktree of build/linux at 'base' in DIR (created
+# once; a later patch walk or checkout moves it).
+base_worktree() {
+	[ -d "$1" ] && return 0
+	git -C "$TREE" worktree prune
+	mkdir -p "$(dirname "$1")"
+	git -C "$TREE" worktree add -q --detach "$1" base || die "cannot create $1"
+}
+
 die() {
 	echo "error: $*" >&2
 	exit 1

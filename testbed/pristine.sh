@@ -14,11 +14,7 @@ JOBS=$(($(nproc) + 1))
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache} CCACHE_BASEDIR=$BUILD
 
 [ -f "$OUT/.config" ] || die "no $OUT/.config: configure the fast kernel first"
-if [ ! -d "$PT" ]; then
-	git -C "$TREE" worktree prune
-	mkdir -p "$(dirname "$PT")"
-	git -C "$TREE" worktree add -q --detach "$PT" base || die "cannot create $PT"
-fi
+base_worktree "$PT"
 [ "$(git -C "$PT" rev-parse HEAD)" = "$(git -C "$TREE" rev-parse base)" ] ||
 	git -C "$PT" checkout -q --detach base
 mkdir -p "$POUT"
@@ -31,6 +27,7 @@ log=$POUT/build.log
 echo "building the pristine base bzImage (-j$JOBS, log: $log)"
 make -C "$PT" O="$POUT" ARCH=x86_64 -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" \
 	olddefconfig bzImage > "$log" 2>&1 || { tail -30 "$log" >&2; die "pristine build failed; log: $log"; }
-[ "$(cat "$POUT/include/config/kernel.release")" = "$(cat "$OUT/include/config/kernel.release")" ] ||
-	die "pristine release $(cat "$POUT/include/config/kernel.release") differs from the series kernel's: the test modules would not load"
-echo "pristine kernel $(cat "$POUT/include/config/kernel.release"): $POUT/arch/x86/boot/bzImage"
+release=$(cat "$POUT/include/config/kernel.release")
+[ "$release" = "$(cat "$OUT/include/config/kernel.release")" ] ||
+	die "pristine release $release differs from the series kernel's: the test modules would not load"
+echo "pristine kernel $release: $POUT/arch/x86/boot/bzImage"

@@ -31,11 +31,7 @@ fi
 [ -f "$OUT/.config" ] || die "no $OUT/.config: run the configure step first"
 
 mkdir -p "$CACHE"
-if [ ! -d "$WT" ]; then
-	git -C "$TREE" worktree prune
-	mkdir -p "$(dirname "$WT")"
-	git -C "$TREE" worktree add -q --detach "$WT" base || die "cannot create $WT"
-fi
+base_worktree "$WT"
 mkdir -p "$SOUT"
 git -C "$WT" am --abort > /dev/null 2>&1
 git -C "$WT" checkout -q --detach base && git -C "$WT" reset -q --hard base

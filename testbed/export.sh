@@ -16,6 +16,23 @@ rm -f "$TOP"/patches/*.patch
 mkdir -p "$TOP/patches"
 (cd "$tmp" && ls -1 *.patch 2>/dev/null || true) > "$TOP/patches/series"
 cp "$tmp"/*.patch "$TOP/patches/" 2>/dev/null || true
+# The cover letter: git's own, its subject and blurb taken from
+# patches/cover-letter.txt (first line, then the rest).  Not in the series.
+letter=$TOP/patches/cover-letter.txt
+if [ -f "$letter" ]; then
+	git -C "$TREE" format-patch -q --no-signature --zero-commit --cover-letter \
+		--abbrev=12 -o "$tmp/cover" base..HEAD
+	python3 - "$tmp/cover/0000-cover-letter.patch" "$letter" \
+		"$TOP/patches/0000-cover-letter.patch" <<'PY'
+import sys
+cover, letter, out = sys.argv[1:]
+text = open(cover).read()
+subject, _, blurb = open(letter).read().partition("\n")
+text = text.replace("*** SUBJECT HERE ***", subject.strip(), 1)
+text = text.replace("*** BLURB HERE ***", blurb.strip("\n"), 1)
+open(out, "w").write(text)
+PY
+fi
 # Record that the tree now matches the series, so 'make tree' reuses it.
 bash "$TOP/testbed/materialize.sh" --record
 echo "exported $(wc -l < "$TOP/patches/series") patches to patches/"

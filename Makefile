@@ -7,6 +7,7 @@
 #   make series   bisectability and checkpatch of each patch
 #   make build    configure and build the kernel (CONFIG_NAME=fast|debug)
 #   make bench    klp-convert benchmark
+#   make fuzz     fuzz kernel/livepatch/elf.c (FUZZ_SECONDS, FUZZ_RUNS, FUZZ_JOBS)
 #   make fresh-check  the two commands above in a newly bootstrapped Debian 12 root
 
 SHELL := /bin/bash
@@ -14,7 +15,7 @@ CONFIG_NAME ?= fast
 export CONFIG_NAME
 TB := testbed
 
-.PHONY: all demo check tree export series build vm-shell bench deps fresh-check
+.PHONY: all demo check tree export series build vm-shell bench deps fresh-check fuzz
 
 all: check
 
@@ -41,6 +42,9 @@ build: tree
 
 bench: build
 	@bash $(TB)/bench.sh
+
+fuzz:
+	@bash $(TB)/fuzz.sh long
 
 fresh-check:
 	@bash $(TB)/fresh.sh

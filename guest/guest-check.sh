@@ -41,6 +41,37 @@ run_kselftest() {
 	esac
 }
 
+# run_tap NAME CMD: a guest script printing TAP; each test line becomes a
+# result of suite NAME as soon as it is printed, so that a crash keeps
+# what ran before it.
+run_tap() {
+	local name=$1 cmd=$2 rc t0
+	echo "# ==== tap $name: $cmd"
+	t0=$(date +%s)
+	timeout "$SUITE_TIMEOUT" $cmd 2>&1 | {
+		local line last= plan=-1 ran=0
+		while IFS= read -r line; do
+			echo "# $line"
+			case $line in
+			"#"*) last=$line ;;
+			1..[0-9]*) plan=${line#1..} ;;
+			"ok "[0-9]*) ran=$((ran + 1)); report "result ok $name: ${line#ok [0-9]* - }" ;;
+			"not ok "[0-9]*) ran=$((ran + 1)); report "result not ok $name: ${line#not ok [0-9]* - }" ;;
+			esac
+		done
+		[ "$ran" = "$plan" ] ||
+			report "result not ok $name: ran $ran of $plan planned tests; last comment: $last"
+	}
+	rc=${PIPESTATUS[0]}
+	report "time $name $(($(date +%s) - t0))"
+	# 1: some test failed, reported above.
+	case $rc in
+	0|1) ;;
+	124) report "result not ok $name: timed out after ${SUITE_TIMEOUT}s" ;;
+	*) report "result not ok $name: exit $rc" ;;
+	esac
+}
+
 # The boot log's KTAP: from the first top-level "KTAP version" line to the
 # last result its top-level plan announces (one result per suite).
 report_kunit() {
@@ -55,12 +86,13 @@ report_kunit() {
 check_tools
 # KUnit ran at boot: read its KTAP before the suites fill the log buffer.
 report_kunit
-while read -r where kind name; do
+while read -r where kind name cmd; do
 	case $where in ''|'#'*) continue ;; esac
 	[ "$where" = vm ] || continue
 	case $kind in
 	kselftest) run_kselftest "$name" ;;
 	kunit) ;;
+	tap) run_tap "$name" "$cmd" ;;
 	*) report "result not ok $kind:$name unknown kind" ;;
 	esac
 done < /testbed/suites

@@ -11,7 +11,7 @@
 C=/crafted
 M=/kselftest/livepatch/test_modules
 TARGET=test_klp_variant_mod
-LP_NAME=test_klp_variants
+LP_NAME=test_klp_variants	# the good livepatch
 ORIGIN=/sys/module/$TARGET/parameters/origin
 LP=/sys/kernel/livepatch
 UNPATCHED="main.c of build A"
@@ -110,42 +110,43 @@ check_refused() {
 	fi
 }
 
-# check_unchanged: nothing of the crafted livepatch stays.
+# check_unchanged: nothing of the form's module ($mod) stays, build A of
+# the target is loaded and unpatched.
 check_unchanged() {
 	local now
 	now=$(ls $LP)
 	[ "$now" = "$lp_before" ] || fail "$LP changed: '$lp_before' -> '$now'"
-	[ ! -e /sys/module/$LP_NAME ] || fail "module $LP_NAME is loaded"
-	[ -z "$1" ] || [ ! -e "/sys/module/$1" ] || fail "module $1 is loaded"
+	[ ! -e "/sys/module/$mod" ] || fail "module $mod is loaded"
 	[ "$(origin)" = "$UNPATCHED" ] || fail "target reads '$(origin)', not '$UNPATCHED'"
 }
 
 # Refused at livepatch load or enable, build A of the target loaded.
 run_refused() {
-	local name=$1 errno=$3 expect=$4 mark out rc mod
-	mod=$(modinfo -F name $C/$name.ko)
+	local name=$1 errno=$2 expect=$3 mark out rc
 	load_target
 	mark=$(log_mark)
 	out=$(insmod $C/$name.ko 2>&1)
 	rc=$?
 	echo "# insmod $name.ko: rc $rc: $out"
 	if [ $rc -eq 0 ]; then
-		if [ "$mod" = $LP_NAME ]; then
-			remove_lp $LP_NAME
-		else
-			rmmod "$mod"
-		fi
+		if [ -e "$LP/$mod" ]; then remove_lp "$mod"; else rmmod "$mod"; fi
 	fi
 	check_refused "$out" $rc "$errno"
 	check_log "$mark" "$expect"
-	check_unchanged "$mod"
+	check_unchanged
 }
 
-# The livepatch loads without the target; the target's load is refused.
+# The livepatch loads without the target; build A's load is refused and
+# leaves the object unpatched.  With 'then_b', build B loads next and is
+# patched with its own variant: nothing of A's attempt was left written.
 run_coming() {
-	local name=$1 errno=$3 expect=$4 mark out rc
+	local name=$1 errno=$2 expect=$3 then_b=$4 mark out rc key
 	unload_target
-	out=$(insmod $C/$name.ko 2>&1) || fail "livepatch refused without the target: $out"
+	if ! out=$(insmod $C/$name.ko 2>&1); then
+		fail "livepatch refused without the target: $out"
+		load_target
+		return
+	fi
 	mark=$(log_mark)
 	out=$(insmod $M/$TARGET-a.ko 2>&1)
 	rc=$?
@@ -157,29 +158,44 @@ run_coming() {
 	else
 		[ ! -e /sys/module/$TARGET ] || fail "$TARGET loaded after a refused load"
 	fi
-	[ "$(cat $LP/$LP_NAME/$TARGET/patched 2> /dev/null)" = 0 ] ||
+	[ "$(cat $LP/$mod/$TARGET/patched 2> /dev/null)" = 0 ] ||
 		fail "object $TARGET not reported unpatched"
-	remove_lp $LP_NAME
+	if [ -n "$then_b" ]; then
+		mark=$(log_mark)
+		out=$(insmod $M/$TARGET-b.ko 2>&1) || fail "build B refused after A: $out"
+		[ "$(cat $LP/$mod/$TARGET/patched 2> /dev/null)" = 1 ] ||
+			fail "build B not patched"
+		case $(origin) in
+		"main.c of build B"|"") fail "build B reads '$(origin)': not patched" ;;
+		esac
+		key=$(cat $LP/$mod/$TARGET/variant 2> /dev/null)
+		[ "$key" = "$(cat /sys/module/$TARGET/srcversion 2> /dev/null)" ] ||
+			fail "variant is '$key', not build B's srcversion"
+		echo "# build B after A: reads '$(origin)', variant $key"
+		check_log "$mark" ""
+	fi
+	remove_lp "$mod"
+	unload_target
 	load_target
 	check_unchanged
 }
 
 # Loads and applies build A's variant; then disabled and removed.
 run_works() {
-	local name=$1 expect=$4 mark out keys key
+	local name=$1 expect=$2 mark out keys key
 	load_target
 	mark=$(log_mark)
 	out=$(insmod $C/$name.ko 2>&1) || fail "insmod: $out"
-	wait_until "[ \"\$(cat $LP/$LP_NAME/transition 2> /dev/null)\" = 0 ]" ||
+	wait_until "[ \"\$(cat $LP/$mod/transition 2> /dev/null)\" = 0 ]" ||
 		fail "transition did not finish"
 	[ "$(origin)" = "$expect" ] || fail "target reads '$(origin)', not '$expect'"
-	key=$(cat $LP/$LP_NAME/$TARGET/variant 2> /dev/null)
+	key=$(cat $LP/$mod/$TARGET/variant 2> /dev/null)
 	[ "$key" = "$(cat /sys/module/$TARGET/srcversion)" ] ||
 		fail "variant is '$key', not build A's srcversion"
-	keys=$(tr ' ' '\n' < $LP/$LP_NAME/$TARGET/variants | grep -v '^\.\.\.$')
+	keys=$(tr ' ' '\n' < $LP/$mod/$TARGET/variants | grep -v '^\.\.\.$')
 	[ -z "$(sort <<< "$keys" | uniq -d)" ] || fail "variants lists a key twice"
 	echo "# $name: variants lists $(wc -l <<< "$keys") keys"
-	remove_lp $LP_NAME
+	remove_lp "$mod"
 	check_log "$mark" ""
 	check_unchanged
 }
@@ -190,19 +206,23 @@ lp_before=$(ls $LP)
 load_target
 while IFS=$'\t' read -r name stage errno expect what; do
 	echo "# form $name ($stage): $what"
+	mod=$(modinfo -F name $C/$name.ko)
 	case $stage in
-	load|enable) run_refused "$name" "$stage" "$errno" "$expect" ;;
-	coming) run_coming "$name" "$stage" "$errno" "$expect" ;;
-	works) run_works "$name" "$stage" "$errno" "$expect" ;;
+	load|enable) run_refused "$name" "$errno" "$expect" ;;
+	coming) run_coming "$name" "$errno" "$expect" ;;
+	coming-build-b) run_coming "$name" "$errno" "$expect" then_b ;;
+	works) run_works "$name" "$expect" ;;
 	*) fail "unknown stage $stage" ;;
 	esac
 	case $stage in
 	works) result "$name" "loads and applies build A's variant ($what)" ;;
+	coming-build-b) result "$name" "build A refused with $errno, then build B patched ($what)" ;;
 	*) result "$name" "refused at $stage with $errno ($what)" ;;
 	esac
 done < $C/forms
 
 # The good livepatch still loads and patches the target.
+mod=$LP_NAME
 mark=$(log_mark)
 insmod $M/$LP_NAME.ko || fail "good $LP_NAME refused"
 wait_until "[ \"\$(cat $LP/$LP_NAME/transition 2> /dev/null)\" = 0 ]" || fail "no transition"

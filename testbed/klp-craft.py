@@ -15,7 +15,9 @@ tab-separated,
   stage   where the kernel must refuse it: 'load' (the module loader's
           checks, klp_check_module_relocs()), 'enable' (klp_enable_patch()
           with the target loaded), 'coming' (the livepatch loads, the
-          target's load is refused), or 'works' (loads and applies)
+          target's load is refused), 'coming-build-b' (as 'coming', and
+          then build B of the target loads and is patched), or 'works'
+          (loads and applies)
   errno   the errno of the refusal, EINVAL or ENOEXEC ('-' for 'works')
   expect  an extended regex the kernel log must match; for 'works' the
           string the target's 'origin' parameter must read
@@ -514,6 +516,24 @@ def _(elf, c):
       'as symbol-not-livepatch, the target loaded after the livepatch')
 def _(elf, c):
     elf.syms[c.a_symi][3] = SHN_ABS
+
+
+# Issue 9, item 2: the second selected section fails part way.  Build A
+# selects the unversioned section, written first, then its own, whose
+# added second relocation lands on a place the first section wrote: x86
+# refuses it ("existing value is nonzero") after the section's first
+# relocation was written.  Both sections must be cleared, so that build
+# B, loaded next, finds zeros where its relocations go and is patched.
+@form('half-applied', 'coming-build-b', 'ENOEXEC',
+      r'x86/modules: Invalid relocation target, existing value is nonzero',
+      "build A's section gets a second relocation at the place of the unversioned section's "
+      'variant_main relocation', base='test_klp_variants_mixed.ko')
+def _(elf, c):
+    unversioned = elf.sec(f'.klp.rela.{OBJ}..text')
+    place = next(r[0] for r in elf.relas(unversioned) if r[1] & 0xffffffff == 11)  # R_X86_64_32S
+    relas = elf.relas(c.a_sec)
+    relas.append([place, relas[0][1], relas[0][2]])
+    elf.set_relas(c.a_sec, relas)
 
 
 # Accepted: these must load and apply build A's variant.

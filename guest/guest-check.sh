@@ -3,6 +3,7 @@
 # Guest side of 'make check': run the vm suites listed in /testbed/suites.
 # Results go to fd 3 (the host's results file) as lines
 #   result <ok|not ok|skip> <kind>:<name>
+#   plan <name> <N>        (a TAP suite announces N results)
 #   ktap <line>            (KUnit output from the boot log)
 #   time <kind>:<name> <seconds>
 # and end with 'guest-done'; test output goes to the console.
@@ -41,6 +42,32 @@ run_kselftest() {
 	esac
 }
 
+# run_tap NAME CMD: a guest script printing TAP; each test line becomes a
+# result of suite NAME as soon as it is printed, so that a crash keeps
+# what ran before it.
+run_tap() {
+	local name=$1 cmd=$2 rc t0
+	echo "# ==== tap $name: $cmd"
+	t0=$(date +%s)
+	timeout "$SUITE_TIMEOUT" $cmd 2>&1 | while IFS= read -r line; do
+		echo "# $line"
+		case $line in
+		# The host checks that the results reach the plan.
+		1..[0-9]*) report "plan $name ${line#1..}" ;;
+		"ok "[0-9]*) report "result ok $name: ${line#ok [0-9]* - }" ;;
+		"not ok "[0-9]*) report "result not ok $name: ${line#not ok [0-9]* - }" ;;
+		esac
+	done
+	rc=${PIPESTATUS[0]}
+	report "time $name $(($(date +%s) - t0))"
+	# 1: some test failed, reported above.
+	case $rc in
+	0|1) ;;
+	124) report "result not ok $name: timed out after ${SUITE_TIMEOUT}s" ;;
+	*) report "result not ok $name: exit $rc" ;;
+	esac
+}
+
 # The boot log's KTAP: from the first top-level "KTAP version" line to the
 # last result its top-level plan announces (one result per suite).
 report_kunit() {
@@ -55,12 +82,13 @@ report_kunit() {
 check_tools
 # KUnit ran at boot: read its KTAP before the suites fill the log buffer.
 report_kunit
-while read -r where kind name; do
+while read -r where kind name cmd; do
 	case $where in ''|'#'*) continue ;; esac
 	[ "$where" = vm ] || continue
 	case $kind in
 	kselftest) run_kselftest "$name" ;;
 	kunit) ;;
+	tap) run_tap "$name" "$cmd" ;;
 	*) report "result not ok $kind:$name unknown kind" ;;
 	esac
 done < /testbed/suites

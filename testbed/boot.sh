@@ -39,7 +39,7 @@ timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 
 		klp.sysfs_rounds=$sysfs_rounds log_buf_len=8M ${KERNEL_ARGS:-}" &
 qpid=$!
 if [ "${QUIET:-0}" != 1 ]; then
-	tail -n +1 --pid=$qpid -f "$results" 2>/dev/null | grep --line-buffered -Ev '^(ktap|time) ' |
+	tail -n +1 --pid=$qpid -f "$results" 2>/dev/null | grep --line-buffered -Ev '^(ktap|time|plan) ' |
 		sed -u 's/^/  guest: /'
 fi
 wait $qpid

@@ -60,6 +60,18 @@ collect_times() {
 	done < <(grep '^time ' "$file")
 }
 
+# A TAP suite of the guest (kind tap) that reported fewer results than its
+# plan was cut short: the guest crashed or hung in it.
+collect_plans() {
+	local prefix=$1 file=$2 name planned got
+	grep '^plan ' "$file" | while read -r _ name planned; do
+		got=$(grep -c "^result [a-z ]* $name: " "$file")
+		[ "$got" -ge "$planned" ] ||
+			echo "result not ok $name: $got of $planned planned results (crash or hang, see the console)" |
+			collect "$prefix" > /dev/null
+	done
+}
+
 # KUnit: turn the guest's KTAP (its boot log) into one line per case,
 # and fail suites that tests/suites lists but that did not run.
 collect_kunit() {
@@ -183,6 +195,7 @@ for cfg in $CONFIGS; do
 		vm_ok="not ok"
 	fi
 	grep '^result ' "$OUT/check-results.txt" | collect "$prefix" > /dev/null
+	collect_plans "$prefix" "$OUT/check-results.txt"
 	collect_kunit "$prefix" "$OUT/check-results.txt" > /dev/null
 	collect_times "$prefix" "$OUT/check-results.txt"
 	echo "result $vm_ok vm: guest finished with a clean console" | collect "$prefix" > /dev/null

@@ -63,6 +63,8 @@ rm -f "$ROOT/lib/modules/$rel/build" "$ROOT/lib/modules/$rel/source"
 # in the guest, so an empty one is enough.
 mkdir -p "$ROOT/lib/modules/$rel/build"
 cp -a "$OUT/kselftest" "$ROOT/kselftest"
+# Crafted livepatch modules for guest-crafted.sh, made from the good ones.
+python3 "$TOP/testbed/klp-craft.py" "$ROOT/kselftest/livepatch/test_modules" "$ROOT/crafted"
 
 mkdir -p "$ROOT/testbed"
 cp "${SUITES:-$TOP/tests/suites}" "$ROOT/testbed/suites"

@@ -64,7 +64,7 @@ rm -f "$ROOT/lib/modules/$rel/build" "$ROOT/lib/modules/$rel/source"
 mkdir -p "$ROOT/lib/modules/$rel/build"
 cp -a "$OUT/kselftest" "$ROOT/kselftest"
 # Crafted livepatch modules for guest-crafted.sh, made from the good ones.
-python3 "$TOP/testbed/klp-craft.py" "$ROOT/kselftest/livepatch/test_modules" "$ROOT/crafted"
+VMLINUX=$OUT/vmlinux python3 "$TOP/testbed/klp-craft.py" "$ROOT/kselftest/livepatch/test_modules" "$ROOT/crafted"
 
 mkdir -p "$ROOT/testbed"
 cp "${SUITES:-$TOP/tests/suites}" "$ROOT/testbed/suites"

@@ -37,6 +37,7 @@ relocatable objects.
 import os
 import re
 import struct
+import subprocess
 import sys
 
 SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_NOBITS, SHT_REL = 0, 2, 3, 4, 8, 9
@@ -222,28 +223,28 @@ def _(elf, c):
 
 
 @form('key-22-digits', 'load', EINVAL,
-      rf'section \.klp\.rela\.{OBJ}\.[0-9A-F]{{22}}\.\.text: variant key is not a srcversion',
+      rf'section \.klp\.rela\.{OBJ}\.[0-9A-F]{{22}}\.\.text: variant key is neither a build ID',
       'key of 22 hex digits (one dropped)')
 def _(elf, c):
     rename_a(elf, c, f'.klp.rela.{OBJ}.{c.key[:22]}..text')
 
 
 @form('key-24-digits', 'load', EINVAL,
-      rf'section \.klp\.rela\.{OBJ}\.[0-9A-F]{{24}}\.\.text: variant key is not a srcversion',
+      rf'section \.klp\.rela\.{OBJ}\.[0-9A-F]{{24}}\.\.text: variant key is neither a build ID',
       'key of 24 hex digits (one added)')
 def _(elf, c):
     rename_a(elf, c, f'.klp.rela.{OBJ}.{c.key}0..text')
 
 
 @form('key-lower-case', 'load', EINVAL,
-      rf'section \.klp\.rela\.{OBJ}\.[0-9a-f]{{23}}\.\.text: variant key is not a srcversion',
+      rf'section \.klp\.rela\.{OBJ}\.[0-9a-f]{{23}}\.\.text: variant key is neither a build ID',
       'key of 23 lower-case hex digits')
 def _(elf, c):
     rename_a(elf, c, f'.klp.rela.{OBJ}.{c.key.lower()}..text')
 
 
 @form('key-40-upper-case', 'load', EINVAL,
-      rf'section \.klp\.rela\.{OBJ}\.[0-9A-F]{{40}}\.\.text: variant key is not a srcversion',
+      rf'section \.klp\.rela\.{OBJ}\.[0-9A-F]{{40}}\.\.text: variant key is neither a build ID',
       'key of 40 hex digits with upper-case letters (neither srcversion nor build ID)')
 def _(elf, c):
     rename_a(elf, c, f'.klp.rela.{OBJ}.{(c.key * 2)[:40]}..text')
@@ -286,8 +287,8 @@ def _(elf, c):
     c.a_sec.type = SHT_REL
 
 
-@form('type-null-name-past-strtab', 'load', EINVAL,
-      r'section [0-9]+: livepatch relocation section of type 0, not SHT_RELA',
+@form('type-null-name-past-strtab', 'load', 'ENOEXEC',
+      r'ELF Spec violation: section [0-9]+ is SHT_NULL but has SHF_ALLOC',
       'sh_type SHT_NULL, sh_name past the end of .shstrtab (inside the file)')
 def _(elf, c):
     c.a_sec.type = SHT_NULL
@@ -428,7 +429,8 @@ def _(elf, c):
     elf.drop_symbol(elf.sym('klp_reloc_variants'))
 
 
-@form('plain-module-klp-section', 'load', 'EINVAL', r'section \.klp\.rela\.vmlinux\.\.data\.klp_probe',
+@form('plain-module-klp-section', 'load', 'EINVAL',
+      r'test_klp_callbacks_mod: section [0-9]+ is a livepatch relocation section, but the module is not a livepatch',
       'a module that is not a livepatch (test_klp_callbacks_mod) with a valid .klp.rela.vmlinux section '
       'writing the address of jiffies into an 8-byte section of its own',
       base='test_klp_callbacks_mod.ko')
@@ -493,10 +495,24 @@ def _(elf, c):
 
 
 @form('no-variant-for-build', 'enable', 'ENOEXEC',
-      r"'test_klp_variants': no relocation variant for module 'test_klp_variant_mod' srcversion [0-9A-F]{23}; variants: 0123456789ABCDEF0123456 ",
+      r"'test_klp_variants': no relocation variant for module 'test_klp_variant_mod' build ID [0-9a-f]{40} srcversion [0-9A-F]{23}; variants: 0123456789ABCDEF0123456 ",
       "build A's key replaced by another valid srcversion: no variant for the loaded build")
 def _(elf, c):
     rename_a(elf, c, f'.klp.rela.{OBJ}.0123456789ABCDEF0123456..text')
+
+
+@form('build-id-other-binary', 'enable', 'ENOEXEC',
+      r"'test_klp_variants': no relocation variant for module 'test_klp_variant_mod' build ID [0-9a-f]{40} srcversion [0-9A-F]{23}; variants: 0123456789abcdef0123456789abcdef01234567 ",
+      "build A's key replaced by a valid build ID of no build: no variant for the loaded build")
+def _(elf, c):
+    rename_a(elf, c, f'.klp.rela.{OBJ}.0123456789abcdef0123456789abcdef01234567..text')
+
+
+@form('vmlinux-other-build-id', 'load', 'ENOEXEC',
+      r"'test_klp_variants': no relocation variant for vmlinux build ID [0-9a-f]{40}; variants: 0123456789abcdef0123456789abcdef01234567",
+      'vmlinux relocations bound to a build ID that is not the running kernel\'s (empty declaring section)')
+def _(elf, c):
+    elf.secs.append(empty_section(c, '.klp.rela.vmlinux.0123456789abcdef0123456789abcdef01234567..text'))
 
 
 # The same refusals when the target comes after the livepatch.
@@ -540,11 +556,23 @@ def _(elf, c):
 
 
 # Accepted: these must load and apply build A's variant.
+def empty_section(c, name):
+    """A section that only declares a key: no relocation, A's header."""
+    return Section(name, (0, SHT_RELA, c.a_sec.flags, 0, 0, 0, c.a_sec.link, c.a_sec.info,
+                          c.a_sec.align, c.a_sec.entsize), b'')
+
+
 def empty_variant(elf, c, key):
-    s = Section(f'.klp.rela.{OBJ}.{key}..text',
-                (0, SHT_RELA, c.a_sec.flags, 0, 0, 0, c.a_sec.link, c.a_sec.info,
-                 c.a_sec.align, c.a_sec.entsize), b'')
-    return s
+    return empty_section(c, f'.klp.rela.{OBJ}.{key}..text')
+
+
+def vmlinux_build_id():
+    """The GNU build ID of $VMLINUX, the kernel the guest boots."""
+    out = subprocess.run(['readelf', '-n', os.environ['VMLINUX']], check=True,
+                         capture_output=True, text=True).stdout
+    m = re.search(r'Build ID: ([0-9a-f]{40})', out)
+    assert m, 'vmlinux has no 20-byte build ID'
+    return m.group(1)
 
 
 @form('variants-1000', 'works', '-', 'one.c of build A',
@@ -553,6 +581,12 @@ def _(elf, c):
     first = elf.index(elf.klp_secs()[0])
     empties = [empty_variant(elf, c, f'{0xC0FFEE << 68 | i:023X}') for i in range(998)]
     elf.secs[first:first] = empties
+
+
+@form('vmlinux-bound', 'works', '-', 'one.c of build A',
+      "vmlinux relocations bound to the running kernel's build ID (read from vmlinux) by an empty section")
+def _(elf, c):
+    elf.secs.append(empty_section(c, f'.klp.rela.vmlinux.{vmlinux_build_id()}..text'))
 
 
 @form('duplicate-keys', 'works', '-', 'one.c of build A',
@@ -565,8 +599,8 @@ def _(elf, c):
 
 # Last: the module loader itself reads the name of every section, SHT_NULL
 # ones included, before livepatch sees the module (find_any_unique_sec()).
-@form('type-null-name-wild', 'load', EINVAL,
-      r'section [0-9]+: livepatch relocation section of type 0, not SHT_RELA',
+@form('type-null-name-wild', 'load', 'ENOEXEC',
+      r'ELF Spec violation: section [0-9]+ is SHT_NULL but has SHF_ALLOC',
       'sh_type SHT_NULL, sh_name 0x7fffff00 (far outside of .shstrtab and of the file)')
 def _(elf, c):
     c.a_sec.type = SHT_NULL

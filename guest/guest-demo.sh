@@ -3,7 +3,9 @@
 # Guest side of 'make demo': one livepatch, several builds of a module.
 # Narration goes to fd 3 (shown on the host); ends with 'guest-done'.
 # The modules are the variant selftest's: test_klp_variant_mod in builds
-# A, B and C, and test_klp_variants, which declares A and B only.
+# A, B and C, and test_klp_variants, which declares A and B only; then
+# builds D and E, which share a srcversion, and test_klp_variants_bid,
+# which declares them by GNU build ID.
 M=/kselftest/livepatch/test_modules
 TARGET=test_klp_variant_mod
 LP=test_klp_variants
@@ -15,7 +17,7 @@ run() { say "  \$ $*"; "$@" 2>&1 | sed 's/^/    /' >&3; }
 elapsed() { echo "$(( ($(date +%s%N) - T0) / 1000000 )) ms"; }
 wait_transition() {
 	for _ in $(seq 100); do
-		[ "$(cat /sys/kernel/livepatch/$LP/transition 2>/dev/null)" = 0 ] && return
+		[ "$(cat /sys/kernel/livepatch/${1:-$LP}/transition 2>/dev/null)" = 0 ] && return
 		sleep 0.1
 	done
 }
@@ -44,9 +46,27 @@ n=$(dmesg | wc -l)
 run insmod $M/$TARGET-c.ko
 kmsg_since "$((n + 1))"
 if [ -e /sys/module/$TARGET ]; then refused=no; else refused=yes; fi
-say "step 6: summary  [$(elapsed)]"
+LPB=test_klp_variants_bid
+say "step 6: builds D and E share srcversion $(modinfo -F srcversion $M/$TARGET-d.ko), but their statics sit at other places: $LPB declares them by build ID  [$(elapsed)]"
+echo 0 > /sys/kernel/livepatch/$LP/enabled
+wait_transition
+rmmod $LP
+run insmod $M/$TARGET-d.ko
+run insmod $M/$LPB.ko
+wait_transition $LPB
+run cat /sys/kernel/livepatch/$LPB/$TARGET/variants
+run cat /sys/kernel/livepatch/$LPB/$TARGET/variant
+run cat $ORIGIN
+origin_d=$(cat $ORIGIN)
+run rmmod $TARGET
+run insmod $M/$TARGET-e.ko
+run cat /sys/kernel/livepatch/$LPB/$TARGET/variant
+run cat $ORIGIN
+origin_e=$(cat $ORIGIN)
+say "step 7: summary  [$(elapsed)]"
 verdict() { [ "$1" = "$2" ] && echo "yes ($1)" || echo "NO: read '$1', expected '$2'"; }
 say "  build A patched with its own static: $(verdict "$origin_a" "one.c of build A")"
 say "  build B patched with its own static: $(verdict "$origin_b" "one.c of build B")"
 say "  build C refused: $refused"
+say "  builds D and E (one srcversion) each patched through its build ID: $(verdict "$origin_d/$origin_e" "one.c of build D/one.c of build D")"
 say guest-done

@@ -10,7 +10,7 @@ PACKAGES=(
 	cpio gzip xz-utils rsync git python3 ccache binutils
 	qemu-system-x86 busybox-static
 	bash coreutils kmod procps gawk grep sed diffutils util-linux findutils
-	libc-bin valgrind time python3-ply clang-14 libfuzzer-14-dev llvm-14
+	libc-bin valgrind time python3-ply clang-14 libfuzzer-14-dev libclang-rt-14-dev llvm-14
 )
 
 missing=()

@@ -19,14 +19,22 @@ base_worktree "$PT"
 	git -C "$PT" checkout -q --detach base
 mkdir -p "$POUT"
 # The series' own options (its KUnit suite) drop out in olddefconfig.
+# The series keeps mod->build_id whenever CONFIG_LIVEPATCH is set; a 6.12
+# kernel has that field only with CONFIG_STACKTRACE_BUILD_ID.  Turn it on
+# here, so that struct module has the same layout in both kernels and the
+# series' test modules load on the pristine one: a kernel of the same
+# version that the modules fit, which is the case the guard is for.
 cmp -s "$OUT/.config" "$POUT/.config.series" || {
 	cp "$OUT/.config" "$POUT/.config"
+	"$PT/scripts/config" --file "$POUT/.config" --enable STACKTRACE_BUILD_ID
 	cp "$OUT/.config" "$POUT/.config.series"
 }
 log=$POUT/build.log
 echo "building the pristine base bzImage (-j$JOBS, log: $log)"
 make -C "$PT" O="$POUT" ARCH=x86_64 -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" \
 	olddefconfig bzImage > "$log" 2>&1 || { tail -30 "$log" >&2; die "pristine build failed; log: $log"; }
+grep -q '^CONFIG_STACKTRACE_BUILD_ID=y' "$POUT/.config" ||
+	die "the pristine kernel lacks CONFIG_STACKTRACE_BUILD_ID: its struct module would not fit the test modules"
 release=$(cat "$POUT/include/config/kernel.release")
 [ "$release" = "$(cat "$OUT/include/config/kernel.release")" ] ||
 	die "pristine release $release differs from the series kernel's: the test modules would not load"

@@ -24,7 +24,8 @@ mkdir -p "$POUT"
 # here, so that struct module has the same layout in both kernels and the
 # series' test modules load on the pristine one: a kernel of the same
 # version that the modules fit, which is the case the guard is for.
-cmp -s "$OUT/.config" "$POUT/.config.series" || {
+{ cmp -s "$OUT/.config" "$POUT/.config.series" &&
+	grep -q '^CONFIG_STACKTRACE_BUILD_ID=y' "$POUT/.config"; } || {
 	cp "$OUT/.config" "$POUT/.config"
 	"$PT/scripts/config" --file "$POUT/.config" --enable STACKTRACE_BUILD_ID
 	cp "$OUT/.config" "$POUT/.config.series"

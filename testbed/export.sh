@@ -22,11 +22,14 @@ letter=$TOP/patches/cover-letter.txt
 if [ -f "$letter" ]; then
 	git -C "$TREE" format-patch -q --no-signature --zero-commit --cover-letter \
 		--abbrev=12 -o "$tmp/cover" base..HEAD
+	# Dated like the last patch, so that an unchanged series exports
+	# the same letter.
 	python3 - "$tmp/cover/0000-cover-letter.patch" "$letter" \
-		"$TOP/patches/0000-cover-letter.patch" <<'PY'
-import sys
-cover, letter, out = sys.argv[1:]
+		"$TOP/patches/0000-cover-letter.patch" "$(git -C "$TREE" log -1 --format=%aD)" <<'PY'
+import re, sys
+cover, letter, out, date = sys.argv[1:]
 text = open(cover).read()
+text = re.sub(r"^Date: .*$", "Date: " + date, text, count=1, flags=re.M)
 subject, _, blurb = open(letter).read().partition("\n")
 text = text.replace("*** SUBJECT HERE ***", subject.strip(), 1)
 text = text.replace("*** BLURB HERE ***", blurb.strip("\n"), 1)

@@ -200,8 +200,26 @@ run_works() {
 	check_unchanged
 }
 
+# An earlier suite that failed may have left a livepatch or another build
+# of the target loaded, and every form would then fail for it: start from
+# the state the forms expect, and say what was found.
+restore_state() {
+	local lp w
+	for lp in $(ls $LP); do
+		echo "# state: livepatch $lp was left loaded by an earlier suite: removing it"
+		remove_lp "$lp"
+	done
+	if [ -e /sys/module/$TARGET ] && [ "$(origin)" != "$UNPATCHED" ]; then
+		echo "# state: $TARGET was left reading '$(origin)': loading build A again"
+		unload_target
+	fi
+	for w in "${why[@]}"; do echo "# state: $w"; done
+	why=()
+}
+
 echo "TAP version 13"
 echo "1..$(($(grep -c . $C/forms) + 1))"
+restore_state
 lp_before=$(ls $LP)
 load_target
 while IFS=$'\t' read -r name stage errno expect what; do

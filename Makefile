@@ -6,7 +6,7 @@
 #   make export   write build/linux's base..HEAD back to patches/
 #   make series   bisectability and checkpatch of each patch
 #   make build    configure and build the kernel (CONFIG_NAME=fast|debug)
-#   make bench    klp-convert benchmark
+#   make bench    benchmarks (series vs pristine kernel, klp-convert): bench/README.md
 #   make fuzz     fuzz kernel/livepatch/elf.c (FUZZ_SECONDS, FUZZ_RUNS, FUZZ_JOBS)
 #   make fresh-check  the two commands above in a newly bootstrapped Debian 12 root
 

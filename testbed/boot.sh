@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # boot.sh JOB: boot $OUT's kernel (or $KERNEL) and initramfs in QEMU, run
-# JOB in the guest (check, demo or guard).  The console goes to
+# JOB in the guest (check, demo, guard or bench), with $OUT's initramfs
+# (or $INITRD).  The console goes to
 # $OUT/JOB-console.log, the guest's structured results to
 # $OUT/JOB-results.txt.  Fails when the
 # guest does not finish, or when the console shows a panic, an oops, a
@@ -24,7 +25,7 @@ sysfs_rounds=${SYSFS_ROUNDS:-$([ "$CONFIG_NAME" = debug ] && echo 60 || echo 30)
 console=$OUT/$job-console.log
 results=$OUT/$job-results.txt
 kernel=${KERNEL:-$OUT/arch/x86/boot/bzImage}
-initrd=$OUT/initramfs.cpio.gz
+initrd=${INITRD:-$OUT/initramfs.cpio.gz}
 [ -f "$kernel" ] && [ -f "$initrd" ] || die "no kernel or initramfs in $OUT: run 'make build'"
 
 accel=(-accel tcg -cpu max)

@@ -9,7 +9,7 @@
 #   3. size           host: klp-convert (bench/size.sh)
 #   4. scaling        host: klp-convert (bench/scaling.sh, which runs the
 #                     series' scripts/livepatch/tests/bench/run.sh)
-# Not part of make check.  Installs gnuplot if it is missing.
+# Not part of make check.  Installs gnuplot, valgrind and time if missing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 W=$OUT/bench
@@ -23,15 +23,21 @@ BENCH_VREPS=${BENCH_VREPS:-5}
 BENCH_KINDS=${BENCH_KINDS:-keyed,builds}
 t_all=$(date +%s)
 
-command -v gnuplot > /dev/null || {
-	[ "$(id -u)" = 0 ] || die "gnuplot missing: apt-get install gnuplot-nox"
-	echo "installing gnuplot-nox for the plots"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox \
+# What the benchmarks use beyond make check's packages: gnuplot for the
+# plots, valgrind (callgrind) for instruction counts, GNU time for peak RSS.
+missing=()
+command -v gnuplot > /dev/null || missing+=(gnuplot-nox)
+command -v valgrind > /dev/null || missing+=(valgrind)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] || die "missing: apt-get install ${missing[*]}"
+	echo "installing ${missing[*]} for the benchmarks"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
 		> "$BUILD/apt-bench.log" 2>&1 ||
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends gnuplot-nox > "$BUILD/apt-bench.log" 2>&1; } ||
-		die "cannot install gnuplot-nox; log: $BUILD/apt-bench.log"
-}
+			--no-install-recommends "${missing[@]}" > "$BUILD/apt-bench.log" 2>&1; } ||
+		die "cannot install ${missing[*]}; log: $BUILD/apt-bench.log"
+fi
 [ -x "$OUT/scripts/livepatch/klp-convert" ] || die "no klp-convert in $OUT: run 'make build' first"
 
 mkdir -p "$W" "$RES"

@@ -26,7 +26,7 @@ bash "$BENCHDIR/run.sh" "$KLPC" "$W/runsh" | sed 's/^/runsh /'
 # prepare DIR RELOCS SYMBOLS BUILDS: as run.sh does.
 prepare() {
 	rm -rf "$1" && mkdir -p "$1"
-	python3 "$BENCHDIR/gen.py" "$1" "$2" "$3" "$4"
+	python3 "$BENCHDIR/gen.py" "$1" "$2" "$3" "$4" "$(dirname "$KLPC")/klp-offsets.h"
 	(cd "$1"
 	 for s in *.s; do as -o "${s%.s}.o" "$s"; done
 	 for ((k = 0; k < $4; k++)); do ld -r -o "mod$k.ko" $(cat "order$k"); done

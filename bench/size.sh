@@ -17,7 +17,7 @@ W=$1/size
 KLPC=$OUT/scripts/livepatch/klp-convert
 GEN=$TREE/scripts/livepatch/tests/bench/gen.py
 rm -rf "$W" && mkdir -p "$W"
-python3 "$GEN" "$W" 10000 5000 8
+python3 "$GEN" "$W" 10000 5000 8 "$(dirname "$KLPC")/klp-offsets.h"
 cd "$W"
 for s in *.s; do as -o "${s%.s}.o" "$s"; done
 same_order=$(sed 's/ modinfo0\.o//' order0)

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """Livepatches and target builds with many variants, for the benchmarks.
 
-klp-variants.py keyed LP.ko TARGET.ko N OUT.ko
+klp-variants.py keyed LP.ko TARGET.ko N OUT.ko [MODULE.SYMVERS]
     From LP.ko, a livepatch converted without builds (its relocations for
     the target in unversioned .klp.rela.<obj>.<sec> sections), write OUT.ko
     declaring N build-ID variants of <obj>: the unversioned sections are
     renamed to carry TARGET.ko's build ID, so the selected variant holds
     all the relocations, and N - 1 empty sections carry fake build IDs
     that match no module.  The undefined reference to klp_reloc_variants
-    that klp-convert adds to versioned livepatches is added too.
+    that klp-convert adds to versioned livepatches is added too, with its
+    __versions entry (CRC from MODULE.SYMVERS) when LP.ko has __versions.
 
 klp-variants.py builds TARGET.ko N DIR
     Write DIR/build<k>.ko for k < N: build 0 is TARGET.ko, the others are
@@ -60,7 +61,7 @@ def fake_id(k):
     return hashlib.sha1(f'klp-bench fake build {k}'.encode()).hexdigest()
 
 
-def keyed(lp, target, n, out):
+def keyed(lp, target, n, out, symvers=None):
     elf = kc.Elf(lp)
     bid = build_id(target)
     obj = kc.modinfo(target, 'name') or os.path.basename(target).split('.')[0]
@@ -78,9 +79,25 @@ def keyed(lp, target, n, out):
         hdr = (0, first.type, first.flags, 0, 0, 0, first.link, first.info,
                first.align, first.entsize)
         elf.secs.append(kc.Section(f'{prefix}{key}.{first_rest}', hdr, b''))
-    # The guard: an undefined global, after the other symbols.
+    # The guard: an undefined global, after the other symbols, and with
+    # CONFIG_MODVERSIONS its __versions entry (the kernel refuses a
+    # versioned module's symbol without one), as klp-convert writes them.
     elf.syms.append(['klp_reloc_variants', (kc.STB_GLOBAL << 4), 0, 0, 0, 0])
+    if any(x.name == '__versions' for x in elf.secs):
+        assert symvers, f'{lp} has __versions: pass Module.symvers'
+        vers = elf.sec('__versions')
+        vers.data = bytes(vers.data) + guard_version(symvers)
+        vers.size = len(vers.data)
     elf.write(out)
+
+
+def guard_version(symvers):
+    """The __versions entry of klp_reloc_variants: its CRC from SYMVERS,
+    then the name, 64 bytes in all (x86_64's struct modversion_info)."""
+    with open(symvers) as f:
+        crc = next(int(w[0], 16) for w in (ln.split('\t') for ln in f)
+                   if w[1:2] == ['klp_reloc_variants'])
+    return struct.pack('<Q56s', crc, b'klp_reloc_variants')
 
 
 def onesym(lp, name, out):
@@ -115,7 +132,8 @@ def builds(target, n, outdir):
 def main():
     cmd = sys.argv[1]
     if cmd == 'keyed':
-        keyed(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        keyed(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5],
+              sys.argv[6] if len(sys.argv) > 6 else None)
     elif cmd == 'onesym':
         onesym(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == 'builds':

@@ -69,7 +69,8 @@ echo "klp_bench_lp-onesym.ko: $n relocations, all to $onesym"
 
 python3 "$HERE/klp-variants.py" builds "$target" 512 "$W/builds"
 for v in $VARIANTS; do
-	python3 "$HERE/klp-variants.py" keyed "$M/klp_bench_lp.ko" "$target" "$v" "$M/klp_bench_lp-keyed-$v.ko"
+	python3 "$HERE/klp-variants.py" keyed "$M/klp_bench_lp.ko" "$target" "$v" \
+		"$M/klp_bench_lp-keyed-$v.ko" "$OUT/Module.symvers"
 	builds=()
 	for ((k = 0; k < v; k++)); do builds+=(--build "$W/builds/build$k.ko"); done
 	"$KLPC" --symvers "$OUT/Module.symvers" --map "$W/bench.map" --keys build-id "${builds[@]}" \

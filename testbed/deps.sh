@@ -7,7 +7,7 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential gcc make flex bison bc libelf-dev libssl-dev pkg-config
-	cpio gzip xz-utils rsync git python3 ccache binutils
+	cpio gzip xz-utils zstd rsync git python3 ccache binutils
 	qemu-system-x86 busybox-static
 	bash coreutils kmod procps gawk grep sed diffutils util-linux findutils
 	libc-bin valgrind time python3-ply clang-14 libfuzzer-14-dev libclang-rt-14-dev llvm-14

@@ -7,6 +7,7 @@
 #   make series   bisectability and checkpatch of each patch
 #   make build    configure and build the kernel (CONFIG_NAME=fast|debug)
 #   make bench    benchmarks (series vs pristine kernel, klp-convert): bench/README.md
+#   make bench-debian  the map, klp-convert and modpost with Debian's 6.12 module set
 #   make fuzz     fuzz kernel/livepatch/elf.c (FUZZ_SECONDS, FUZZ_RUNS, FUZZ_JOBS)
 #   make fresh-check  the two commands above in a newly bootstrapped Debian 12 root
 
@@ -15,7 +16,7 @@ CONFIG_NAME ?= fast
 export CONFIG_NAME
 TB := testbed
 
-.PHONY: all demo check tree export series build vm-shell bench deps fresh-check fuzz
+.PHONY: all demo check tree export series build vm-shell bench bench-debian deps fresh-check fuzz
 
 all: check
 
@@ -42,6 +43,9 @@ build: tree
 
 bench: build
 	@bash $(TB)/bench.sh
+
+bench-debian: build
+	@bash bench/debian.sh
 
 fuzz:
 	@bash $(TB)/fuzz.sh long

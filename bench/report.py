@@ -238,7 +238,7 @@ for kind in ('keyed', 'builds'):
         ok = sum(c[2] == 'ok' for c in ck)
         w(f'| {kind} | {n} | {fmt(mm)} ({spread("series", label)}) [{len(samples[("series", label)])}] '
           f'| {fmt(vr[(kind, n)], 3)} | {fmt(lookups("series", label))} '
-          f'| {fmt(counts.get(("series", label, "klp_select_rela_sections")))} / '
+          f'| {fmt(counts.get(("series", label, "klp_select_rela_variant")))} / '
           f'{fmt(counts.get(("series", label, "klp_parse_rela_name")))} '
           f'| {info.get(("series", f"{label} sysfs_variants_words"), "–")} | {ok}/{len(ck)} ok |')
 w('')
@@ -247,17 +247,19 @@ w(f'Goal: 64 variants at most 1.05 times the cost of 1.  Measured medians: keyed
   f'builds {fmt(g[1], 3)}×: {goal(all(x is not None and x <= 1.05 for x in g))} in this run\'s medians.')
 w('But the spread of one case (the IQR column) is wider than the 5% budget under TCG on this')
 w('shared host, so the timings alone cannot confirm a 5% bound.  The counts show where the')
-w('cost goes: lookups (101) and selections (2) are the same for every N, as unselected variants are')
-w('never resolved; what grows with N is the section names parsed (`klp_parse_rela_name()`')
-w('calls during the insmod: about four per livepatch section, from the selection\'s passes')
-w('over the section headers), linear in the sections and independent of the relocations.')
+w('cost goes: lookups (101) and selections (`klp_select_rela_variant()`, one pass over the')
+w('declared keys) are the same for every N, as unselected variants are never resolved;')
+w('what grows with N is the section names parsed (`klp_parse_rela_name()` calls during the')
+w('insmod: when the module loader checks the sections, and once more when the patch is')
+w('initialized and its tables are built), linear in the sections and independent of the')
+w('relocations.')
 w('')
 w('Checks: klp-convert --list counts N build-ID variants in each file and --check')
 w('reports a build-ID match for the target (bench/modules.sh); in the guest, sysfs')
 w('`variant` is the target\'s build ID and the `value` sum is right under every file.')
 w('`variants` lists at most a page: with 512 build IDs it shows the first ones and')
-w('`...` (words counted above), as klp_format_variant_keys() cuts; the ABI document')
-w('does not mention that cut.')
+w('`...` (words counted above), as klp_format_variant_keys() cuts, which the ABI document')
+w('says.')
 w('')
 
 # 3. Size.
@@ -331,9 +333,50 @@ for ln in lines('scaling.txt'):
 w('')
 w('![instructions](scaling-instructions.png) ![wall time](scaling-wall.png) ![peak RSS](scaling-rss.png)')
 w('')
-w('The distribution-map figures (conversion against a map of a distribution kernel)')
-w('belong to the klp-convert issue and are not measured by this run.')
+# 5. Distribution scale (make bench-debian, a run of its own).
+deb = dict((ln.split(' ', 1) + [''])[:2] for ln in lines('debian/results.txt'))
+w('## 5. Distribution scale: Debian\'s 6.12 module set')
 w('')
+if not deb:
+    w('Not measured: run `make bench-debian` (bench/debian.sh), then `make bench`.')
+    w('')
+else:
+    def pair(key):
+        t, kb = deb[key].split()
+        return float(t), int(kb) / 1024.0
+
+    mt, mm = pair('map_write_modules')
+    cd, cdm = pair('convert_debian_map')
+    ct, ctm = pair('convert_testbed_map')
+    mps, mpp = float(deb['modpost_plain_series']), float(deb['modpost_plain_pristine'])
+    mld, mlt = float(deb['modpost_livepatch_debian_map']), float(deb['modpost_livepatch_testbed_map'])
+    w('Command: `make bench-debian` (bench/debian.sh; not part of `make bench`, as it')
+    w(f'downloads the {deb["package"]}).  Run on {deb["date"]}, series {deb["series"]},')
+    w(f'load {deb["load_start"]} at the start and {deb["load_end"]} at the end; times are the')
+    w(f'best of {deb["reps"]} runs (`/usr/bin/time`), modpost times the median of {deb["reps"]}.')
+    w(f'The map\'s vmlinux part comes from the package\'s System.map (it has no vmlinux ELF),')
+    w(f'its module part from `klp-convert --write-map --modules` over the {deb["modules"].split()[0]}')
+    w('decompressed modules.  The livepatch is the kernel\'s livepatch-sample, converted')
+    w('against each map; modpost runs are the commands kbuild ran for external modules,')
+    w('run again by hand, with the Debian map as `-K Symbols.klp` on the series kernel.')
+    w('')
+    w('| what | measured | goal |')
+    w('|---|---|---|')
+    w(f'| map, module part written | {mt:.2f} s, {mm:.0f} MB peak | |')
+    w(f'| map size | {int(deb["map_lines"]):,} lines ({int(deb["map_vmlinux_lines"]):,} vmlinux), '
+      f'{int(deb["map_objects"]):,} objects, {int(deb["map_bytes"]) / 1e6:.1f} MB '
+      f'(testbed map: {int(deb["testbed_map_lines"]):,} lines, {int(deb["testbed_map_bytes"]) / 1e6:.1f} MB) | |')
+    w(f'| the {deb["modules"].split()[0]} module paths in one `sh -c` string, as make runs a recipe | '
+      f'{int(deb["argv_string_bytes"]):,} bytes: exit {deb["argv_exit"]} | a list file instead |')
+    w(f'| convert livepatch-sample, Debian map | {cd:.3f} s, {cdm:.0f} MB peak | 0.5 s, 150 MB: '
+      f'{"met" if cd <= 0.5 and cdm <= 150 else "not met"} |')
+    w(f'| convert livepatch-sample, testbed map | {ct:.3f} s, {ctm:.0f} MB peak | |')
+    w(f'| same output from both maps | {deb["convert_same_output"]} | |')
+    w(f'| modpost, external module that is not a livepatch: series / pristine | '
+      f'{mps * 1000:.1f} ms / {mpp * 1000:.1f} ms ({mps / mpp:.3f}×) | within 5%: '
+      f'{"met" if mps <= 1.05 * mpp else "not met"} |')
+    w(f'| modpost, external livepatch: Debian map / testbed map | {mld * 1000:.1f} ms / {mlt * 1000:.1f} ms | |')
+    w('')
 w('## Plots')
 w('')
 w('![resolve](resolve.png) ![variants](variants.png) ![size](size.png)')

@@ -38,7 +38,7 @@ TR=/sys/kernel/tracing
 # and on the series kernel its selection (one pass per object) and the
 # section names it parses (what grows with the variants).  Only those the
 # kernel has (and did not inline) are traced.
-LOOKUP_FUNCS="klp_find_object_symbol module_kallsyms_on_each_symbol module_core_kallsyms_on_each_symbol apply_relocate_add klp_select_rela_sections klp_parse_rela_name"
+LOOKUP_FUNCS="klp_find_object_symbol module_kallsyms_on_each_symbol module_core_kallsyms_on_each_symbol apply_relocate_add klp_select_rela_variant klp_parse_rela_name"
 
 report() { echo "$*" >&3; }
 check() {

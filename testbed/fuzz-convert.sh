@@ -45,43 +45,27 @@ fuzz() {
 		"$FZ/corpus" "$FZ/seeds"
 }
 
+# The first line of a sanitizer report or of a leftover file.
+fuzz_report() {
+	sed -n '/ERROR\|runtime error\|left behind/{p;q}'
+}
+
 if [ "$mode" = long ]; then
-	lim=(-max_total_time="${FUZZ_SECONDS:-600}")
-	[ -n "${FUZZ_RUNS:-}" ] && lim=(-runs="$FUZZ_RUNS")
-	step "fuzz klp-convert (${lim[*]})" fuzz "${lim[@]}"
+	fuzz_long klp-convert
 	exit
 fi
-
-n=0 pass=0 fail=0
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $n - $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $n - $2"
-		sed -n '/ERROR\|runtime error\|left behind/{p;q}' <<< "$3" | sed 's/^/# /'
-	fi
-}
 
 for f in "$TOP"/fuzz/regressions-convert/*; do
 	case $f in */README) continue ;; esac
 	out=$("$BIN" -timeout=10 "$f" 2>&1)
-	tap $? "regression $(basename "$f")" "$out"
+	tap $? "regression $(basename "$f")" "$(fuzz_report <<< "$out")"
 done
 out=$("$BIN" -timeout=10 "$FZ"/seeds/* 2>&1)
-tap $? "$(ls "$FZ/seeds" | wc -l) seeds replayed" "$out"
+tap $? "$(ls "$FZ/seeds" | wc -l) seeds replayed" "$(fuzz_report <<< "$out")"
 # a seed that converts must reach the writer: the conversion is fuzzed
 out=$(FUZZ_VERBOSE=1 "$BIN" "$FZ/seeds/lp-main-convert" 2>&1)
 ! grep -q 'klp-convert: error\|klp-convert: .*: malformed' <<< "$out"
-tap $? "seed lp-main-convert converts without an error" "$out"
+tap $? "seed lp-main-convert converts without an error" "$(grep 'klp-convert:' <<< "$out" | head -3)"
 
-before=$(ls "$FZ/crashes" | wc -l)
-fuzz -max_total_time="${FUZZ_SECONDS:-30}" > "$FZ/smoke.log" 2>&1
-rc=$?
-grep -E '^(stat::number_of_executed_units|Done )' "$FZ/smoke.log" | sed 's/^/# /'
-tap $rc "fuzzing klp-convert for ${FUZZ_SECONDS:-30}s finds no crash ($(($(ls "$FZ/crashes" | wc -l) - before)) new in $FZ/crashes)" "$(cat "$FZ/smoke.log")"
-
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+fuzz_smoke "$FZ" klp-convert
+tap_summary

@@ -54,39 +54,23 @@ if [ "$mode" = cov ]; then
 	exit
 fi
 
-if [ "$mode" = long ]; then
-	jobs=${FUZZ_JOBS:-1}
-	lim=(-max_total_time="${FUZZ_SECONDS:-600}")
-	[ -n "${FUZZ_RUNS:-}" ] && lim=(-runs="$FUZZ_RUNS")
-	[ "$jobs" -gt 1 ] && lim+=(-fork="$jobs")
-	step "fuzz elf.c (${lim[*]})" fuzz "${lim[@]}"
-	exit
-fi
-
-n=0 pass=0 fail=0
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $n - $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $n - $2"
-	fi
-}
-
-# The gist of a sanitizer report or a wrong result, as TAP comments.
-report() {
+# The gist of a sanitizer report or a wrong result.
+fuzz_report() {
 	sed '/allocated by thread/q' |
 		grep -E '^(==[0-9]+==ERROR|wrong result|    #[0-9]+ .* in (klp_|fuzz_|use_module|check_selection|apply|lay_out))' |
-		sed -e 's/^/# /' -e 's/ (\/.*BuildId: [0-9a-f]*)//' | head -6
+		sed -e 's/ (\/.*BuildId: [0-9a-f]*)//' | head -6
 }
+
+if [ "$mode" = long ]; then
+	fuzz_long elf.c
+	exit
+fi
 
 # One input: no sanitizer report, no wrong result.
 replay() {
 	local out
 	out=$("$BIN" "$1" 2>&1) && return 0
-	report <<< "$out"
+	fuzz_report <<< "$out" | sed 's/^/# /'
 	return 1
 }
 
@@ -118,12 +102,5 @@ for f in "${lps[@]}"; do
 done
 tap $rc "${#lps[@]} built livepatch modules pass the loader's and elf.c's checks"
 
-before=$(ls "$FZ/crashes" | wc -l)
-fuzz -max_total_time="${FUZZ_SECONDS:-30}" > "$FZ/smoke.log" 2>&1
-rc=$?
-grep -E '^(stat::number_of_executed_units|Done )' "$FZ/smoke.log" | sed 's/^/# /'
-[ $rc -eq 0 ] || { report < "$FZ/smoke.log"; grep -o 'Test unit written to .*' "$FZ/smoke.log" | sed 's/^/# /'; }
-tap $rc "fuzzing for ${FUZZ_SECONDS:-30}s finds no crash ($(($(ls "$FZ/crashes" | wc -l) - before)) new in $FZ/crashes)"
-
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+fuzz_smoke "$FZ" elf.c
+tap_summary

@@ -37,3 +37,51 @@ step() {
 	echo "==> $name: $([ $rc -eq 0 ] && echo done || echo FAILED) in $(($(date +%s) - t0))s"
 	return $rc
 }
+
+# TAP for the testbed's own suites: tap RC DESC [DIAG] prints "ok" when RC
+# is 0, else "not ok" and the lines of DIAG as comments; tap_summary ends
+# the suite and fails when a test failed.
+tap_n=0 tap_pass=0 tap_fail=0
+tap() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" = 0 ]; then
+		tap_pass=$((tap_pass + 1))
+		echo "ok $tap_n - $2"
+	else
+		tap_fail=$((tap_fail + 1))
+		echo "not ok $tap_n - $2"
+		[ -z "${3:-}" ] || sed 's/^/# /' <<< "$3"
+	fi
+}
+
+tap_summary() {
+	echo "$tap_pass passed, $tap_fail failed"
+	[ "$tap_fail" -eq 0 ]
+}
+
+# The fuzz suites (fuzz.sh, fuzz-convert.sh) define fuzz(), which runs
+# their harness with libFuzzer options, and fuzz_report(), which reads a
+# harness log and prints the gist of a crash.
+
+# fuzz_long WHAT: make fuzz's run, FUZZ_SECONDS (600) or FUZZ_RUNS, in
+# FUZZ_JOBS (1) processes
+fuzz_long() {
+	local lim=(-max_total_time="${FUZZ_SECONDS:-600}")
+
+	[ -n "${FUZZ_RUNS:-}" ] && lim=(-runs="$FUZZ_RUNS")
+	[ "${FUZZ_JOBS:-1}" -gt 1 ] && lim+=(-fork="$FUZZ_JOBS")
+	step "fuzz $1 (${lim[*]})" fuzz "${lim[@]}"
+}
+
+# fuzz_smoke DIR WHAT: the last test of a smoke suite, fuzzing for
+# FUZZ_SECONDS (30); the log goes to DIR/smoke.log, crashes to DIR/crashes
+fuzz_smoke() {
+	local before rc
+
+	before=$(ls "$1/crashes" | wc -l)
+	fuzz -max_total_time="${FUZZ_SECONDS:-30}" > "$1/smoke.log" 2>&1
+	rc=$?
+	grep -E '^(stat::number_of_executed_units|Done )' "$1/smoke.log" | sed 's/^/# /'
+	tap $rc "fuzzing $2 for ${FUZZ_SECONDS:-30}s finds no crash ($(($(ls "$1/crashes" | wc -l) - before)) new in $1/crashes)" \
+		"$(fuzz_report < "$1/smoke.log"; grep -o 'Test unit written to .*' "$1/smoke.log")"
+}

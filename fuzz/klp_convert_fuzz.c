@@ -95,7 +95,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (builds)
 		paths = split_paths(strdup(builds), &n);
 	if ((symvers && read_symvers(symvers, &base.symvers)) ||
-	    (map && read_symmap(map, &base.map)) ||
+	    (map && read_symmap(map, &base.map, NULL)) ||
 	    open_builds(&base, paths, n)) {
 		fprintf(stderr, "klp-convert-fuzz: cannot read KLP_FUZZ_SYMVERS, KLP_FUZZ_MAP or KLP_FUZZ_BUILDS\n");
 		exit(1);

@@ -9,8 +9,9 @@
  *                6.12 module loader makes before it calls
  *                klp_check_module_relocs(), then through that function and,
  *                if it passes, through what livepatch does with the module
- *                later: klp_select_rela_sections() for every object and
- *                key, klp_format_variant_keys(), klp_resolve_rela_symbols().
+ *                later: klp_parse_rela_tables(), then for every object
+ *                and key klp_select_rela_variant(), klp_format_variant_keys()
+ *                and klp_resolve_rela_symbols().
  *   bit 1:       vmlinux's build ID is the first build-ID key of a vmlinux
  *                section, else it has none (vmlinux_build_id all zero);
  *   bits 2-7:    if not zero, the nth allocation of elf.c fails.
@@ -349,79 +350,68 @@ static int fake_lookup(const char *objname, const char *name,
 	return 0;
 }
 
-/*
- * The one call of klp_select_rela_sections(), with the build's key: a
- * srcversion or a build ID. The Makefile defines FUZZ_OBJECT_KEYS when the
- * tree declares struct klp_object_keys.
- */
-static int select_for(const struct klp_elf *elf, const char *obj,
-		      const char *key, struct klp_rela_selection *sel)
+/* The build's keys: @key is a srcversion or a build ID, or NULL. */
+static struct klp_object_keys keys_of(const char *key)
 {
 	bool bid = key && strlen(key) == KLP_BUILD_ID_LEN;
-#ifdef FUZZ_OBJECT_KEYS
 	struct klp_object_keys keys = {
 		.build_id = bid ? key : NULL,
 		.srcversion = bid ? NULL : key,
 	};
 
-	return klp_select_rela_sections(elf, obj, &keys, sel);
-#else
-	return klp_select_rela_sections(elf, obj, bid ? NULL : key, sel);
-#endif
+	return keys;
 }
 
 /*
  * The key list fits in @size (at least 4): the keys in order, and "..."
  * at the end if and only if some are left out.
  */
-static void check_key_list(const struct klp_rela_selection *sel,
-			   const char *buf)
+static void check_key_list(const struct klp_rela_table *t, const char *buf)
 {
 	const char *p = buf;
 	unsigned int k;
 	size_t n;
 
-	for (k = 0; k < sel->nr_keys && *p; k++) {
+	for (k = 0; k < t->nr_keys && *p; k++) {
 		if (!strcmp(p, "..."))
 			return;
-		n = strlen(sel->keys[k]);
-		check(!strncmp(p, sel->keys[k], n) && (!p[n] || p[n] == ' '));
+		n = strlen(t->keys[k]);
+		check(!strncmp(p, t->keys[k], n) && (!p[n] || p[n] == ' '));
 		p += n + (p[n] == ' ');
 	}
-	check(k == sel->nr_keys && !*p);
-}
-
-/* The refusal message, when elf.c writes it (it caps the key list). */
-static void report_refused(const char *obj, const char *key,
-			   const struct klp_rela_selection *sel)
-{
-#ifdef FUZZ_REPORT_NO_VARIANT
-	bool bid = key && strlen(key) == KLP_BUILD_ID_LEN;
-	struct klp_object_keys keys = {
-		.build_id = bid ? key : NULL,
-		.srcversion = bid ? NULL : key,
-	};
-
-	klp_report_no_variant("fuzz", obj, &keys, sel);
-#endif
+	check(k == t->nr_keys && !*p);
 }
 
 #define MAX_OBJS	8
 #define MAX_KEYS	4
 
+/* The sections written for t->match, in section header order */
+static unsigned int selected(const struct klp_rela_table *t,
+			     unsigned int *secs)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < t->nr_secs; i++)
+		if (klp_rela_sec_selected(t, i))
+			secs[n++] = t->secs[i].secndx;
+	return n;
+}
+
 /*
- * The selection for build @key of @obj against DESIGN.md section 3: the
- * declared keys are the distinct keys of @obj's sections in order; the
- * sections are the non-empty unversioned ones and those keyed @key, in
- * order, and only if @key is declared or no key is.
+ * The table of @obj and its selection for build @key against DESIGN.md
+ * section 3: the declared keys are the distinct keys of @obj's sections in
+ * order; the sections are the non-empty unversioned ones and those keyed
+ * @key, in order, and only if @key is declared or no key is.
  */
 static void check_selection(const struct klp_elf *elf, const char *obj,
-			    const char *key, const struct klp_rela_selection *sel)
+			    const char *key, const struct klp_rela_table *t,
+			    const unsigned int *secs, unsigned int nr_secs)
 {
 	unsigned int i, k, nkeys = 0, nsecs = 0;
 	struct klp_rela_name rn;
 	bool declared = false;
 
+	check(t->vmlinux == !strcmp(obj, "vmlinux"));
 	for (i = 1; i < elf->shnum; i++) {
 		const Elf_Shdr *s = &elf->sechdrs[i];
 
@@ -432,10 +422,10 @@ static void check_selection(const struct klp_elf *elf, const char *obj,
 			continue;
 		if (rn.key[0]) {
 			for (k = 0; k < nkeys; k++)
-				if (!strcmp(sel->keys[k], rn.key))
+				if (!strcmp(t->keys[k], rn.key))
 					break;
 			if (k == nkeys) {
-				check(k < sel->nr_keys && !strcmp(sel->keys[k], rn.key));
+				check(k < t->nr_keys && !strcmp(t->keys[k], rn.key));
 				nkeys++;
 			}
 			if (key && !strcmp(key, rn.key))
@@ -444,17 +434,17 @@ static void check_selection(const struct klp_elf *elf, const char *obj,
 				continue;
 		}
 		if (s->sh_size) {
-			check(nsecs < sel->nr_secs && sel->secs[nsecs] == i);
+			check(nsecs < nr_secs && secs[nsecs] == i);
 			nsecs++;
 		}
 	}
-	check(nkeys == sel->nr_keys);
-	check(nsecs == sel->nr_secs);
-	check(klp_rela_selection_refused(sel) == (nkeys && !declared));
-	if (declared) {
-		check(!strcmp(klp_rela_selection_key(sel), key));
-		check(!strncmp(sel->match_key, key, strlen(key)));
-	}
+	check(nkeys == t->nr_keys);
+	check(nsecs == nr_secs);
+	check(klp_rela_table_refused(t) == (nkeys && !declared));
+	if (declared)
+		check(!strcmp(klp_rela_table_key(t), key));
+	else
+		check(!klp_rela_table_key(t));
 }
 
 /* The module after layout_and_allocate() and post_relocation(). */
@@ -613,6 +603,35 @@ next:
 	}
 }
 
+/* Each object's table; those past MAX_OBJS share the last one, unchecked. */
+struct tables {
+	char objs[MAX_OBJS][KLP_OBJNAME_MAX + 1];
+	struct klp_rela_table *t[MAX_OBJS + 1];
+	unsigned int nr;
+	int failed;			/* an allocation of a table failed */
+};
+
+static struct klp_rela_table *table_of(const char *objname, void *data)
+{
+	struct tables *ts = data;
+	unsigned int o;
+
+	for (o = 0; o < ts->nr; o++)
+		if (!strcmp(ts->objs[o], objname))
+			return ts->t[o];
+	if (ts->nr < MAX_OBJS) {
+		strcpy(ts->objs[o], objname);
+		ts->nr++;
+	}
+	if (!ts->t[o])
+		ts->t[o] = klp_alloc_rela_table(!strcmp(objname, "vmlinux"));
+	if (!ts->t[o]) {
+		ts->failed = 1;
+		return ERR_PTR(-ENOMEM);
+	}
+	return ts->t[o];
+}
+
 /* Target (c): what livepatch does with a module that passed the check. */
 static void use_module(const struct image *im, const struct layout *l,
 		       const uint8_t *data, size_t size)
@@ -624,65 +643,57 @@ static void use_module(const struct image *im, const struct layout *l,
 		.strtab = l->strtab,
 		.symndx = im->sym,
 	};
-	char objs[MAX_OBJS][KLP_OBJNAME_MAX + 1];
-	unsigned int i, o, k, nobjs = 0;
-	struct klp_rela_name rn;
+	struct tables ts = {};
+	unsigned int *secs;
+	unsigned int o, k, n;
+	int ret;
 
-	for (i = 1; i < im->shnum && nobjs < MAX_OBJS; i++) {
-		if (!(elf.sechdrs[i].sh_flags & SHF_RELA_LIVEPATCH))
-			continue;
-		check(!klp_parse_rela_name(elf.shstrtab +
-					   elf.sechdrs[i].sh_name, &rn));
-		for (o = 0; o < nobjs; o++)
-			if (!strcmp(objs[o], rn.objname))
-				break;
-		if (o == nobjs)
-			strcpy(objs[nobjs++], rn.objname);
-	}
-
-	for (o = 0; o < nobjs; o++) {
-		char keys[MAX_KEYS][sizeof(rn.key)];
+	/* The checked names parse: only an allocation can fail. */
+	ret = klp_parse_rela_tables(&elf, "fuzz", table_of, &ts);
+	check(!ret || ret == -ENOMEM);
+	secs = calloc(im->shnum, sizeof(*secs));
+	for (o = 0; !ret && o < ts.nr; o++) {
+		struct klp_rela_table *t = ts.t[o];
+		char keys[MAX_KEYS][KLP_KEY_MAX_LEN + 1];
 		unsigned int nkeys = 0;
 
+		for (k = 0; k < t->nr_keys && nkeys < MAX_KEYS; k++)
+			strcpy(keys[nkeys++], t->keys[k]);
+
 		/* The build without a key first, then each declared one. */
-		for (k = 0; k <= nkeys && k <= MAX_KEYS; k++) {
+		for (k = 0; k <= nkeys; k++) {
 			const char *key = k ? keys[k - 1] : NULL;
+			struct klp_object_keys ok = keys_of(key);
 			struct klp_reloc_stats stats = {};
-			struct klp_rela_selection sel;
 			char buf[320];
 			size_t bufsz;
-			int ret;
 
-			ret = select_for(&elf, objs[o], key, &sel);
-			if (ret) {
-				check(ret == -ENOMEM && !sel.secs && !sel.keys);
-				continue;
-			}
-			check_selection(&elf, objs[o], key, &sel);
-			for (i = 0; !k && i < sel.nr_keys && nkeys < MAX_KEYS; i++)
-				strcpy(keys[nkeys++], sel.keys[i]);
+			t->match = klp_select_rela_variant(t, &ok);
+			n = selected(t, secs);
+			check_selection(&elf, ts.objs[o], key, t, secs, n);
 
 			/* klp_report_no_variant(): any buffer size. */
 			bufsz = size ? data[size - 1] % (sizeof(buf) + 1) : 0;
-			ret = klp_format_variant_keys(&sel, buf, bufsz);
+			ret = klp_format_variant_keys(t, buf, bufsz);
 			check(ret >= 0 && (!bufsz || (size_t)ret == strlen(buf)));
 			if (bufsz >= 4)
-				check_key_list(&sel, buf);
+				check_key_list(t, buf);
 
-			if (klp_rela_selection_refused(&sel)) {
-				report_refused(objs[o], key, &sel);
+			if (klp_rela_table_refused(t)) {
+				klp_report_no_variant("fuzz", ts.objs[o], &ok, t);
 			} else {
-				ret = klp_resolve_rela_symbols(&elf, sel.secs,
-							       sel.nr_secs,
-							       fake_lookup,
+				ret = klp_resolve_rela_symbols(&elf, t, fake_lookup,
 							       &stats);
 				check(stats.nr_lookups <= stats.nr_relocs);
 				if (!ret)
-					apply(&elf, sel.secs, sel.nr_secs);
+					apply(&elf, secs, n);
 			}
-			klp_free_rela_selection(&sel);
+			ret = 0;
 		}
 	}
+	free(secs);
+	for (o = 0; o <= MAX_OBJS; o++)
+		klp_free_rela_table(ts.t[o]);
 }
 
 /* vmlinux_build_id: all zero, or the first key of a vmlinux section. */

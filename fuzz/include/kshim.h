@@ -146,6 +146,33 @@ static inline void kfree(const void *p)
 	if (!ZERO_OR_NULL_PTR(p))
 		free((void *)p);
 }
+static inline void *krealloc_array(void *p, size_t n, size_t size, gfp_t gfp)
+{
+	if (fuzz_fail_alloc && !--fuzz_fail_alloc)
+		return NULL;
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	if (!n || !size) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	return realloc(ZERO_OR_NULL_PTR(p) ? NULL : p, n * size);
+}
+
+/* include/linux/err.h */
+#define MAX_ERRNO		4095
+static inline void *ERR_PTR(long error)
+{
+	return (void *)error;
+}
+static inline long PTR_ERR(const void *ptr)
+{
+	return (long)ptr;
+}
+static inline bool IS_ERR(const void *ptr)
+{
+	return (unsigned long)ptr >= (unsigned long)-MAX_ERRNO;
+}
 
 /* Bitmaps. */
 #define BITS_PER_LONG		64
@@ -248,14 +275,6 @@ int klp_check_module_relocs(Elf_Shdr *sechdrs, unsigned int shnum,
 			    unsigned int symndx, const char *modname);
 #else
 			    unsigned int symndx);
-#endif
-
-/* When the tree declares it there and not in elf.h (see fuzz/Makefile). */
-#ifdef FUZZ_DEFINE_OBJECT_KEYS
-struct klp_object_keys {
-	const char *build_id;
-	const char *srcversion;
-};
 #endif
 
 #endif /* FUZZ_KSHIM_H */

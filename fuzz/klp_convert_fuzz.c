@@ -121,10 +121,11 @@ static void free_conversion(struct convert *c, unsigned int nr_symbols)
 		free(c->annotations[i]);
 	free(c->conv);
 	free(c->annotations);
+	free(c->objs);
 	free(c->lp_name);
 }
 
-/* convert() with the builds, symvers and map read once */
+/* convert() with the builds, symvers and map read once: convert_livepatch() */
 static void convert_once(void)
 {
 	struct convert c = base;
@@ -140,12 +141,7 @@ static void convert_once(void)
 	nr_symbols = c.lp->nr_symbols;	/* before symbols are added */
 	if (c.lp->ehdr.e_type != ET_REL)
 		goto out;
-	if (read_annotations(&c) || resolve_symbols(&c) ||
-	    check_placement(&c) || check_patched_funcs(&c) ||
-	    check_fallbacks(&c))
-		goto out;
-	create_klp_symbols(&c);
-	if (move_relocations(&c) || (c.nr_builds && add_guard(&c)))
+	if (convert_livepatch(&c))
 		goto out;
 	if (!elf_write(c.lp, out_path))
 		unlink(out_path);

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench-debian: the symbol map, klp-convert and modpost at the scale of
 # a distribution, with the module set of Debian's own 6.12 kernel package
-# (linux-image-6.12.117+deb12-amd64-unsigned: 4,230 modules and System.map).
-# Downloads the package (107 MB) once into build/debian.  Writes
+# (linux-image-6.12.117+deb12-amd64-unsigned: 4,230 modules) and its vmlinux
+# (linux-image-6.12.117+deb12-amd64-dbg: the package's System.map is a
+# placeholder).  Downloads the two packages (107 MB and 1 GB) once into
+# build/debian and keeps the modules and vmlinux.  Writes
 # bench/results/debian.txt; bench/report.py puts it in bench/README.md.
-#   map        klp-convert --write-map over the 4,230 decompressed modules,
-#              given as a --modules list, plus vmlinux from System.map
+#   map        klp-convert --write-map of vmlinux and the 4,230
+#              decompressed modules, given as a --modules list
 #   argv       the same paths in one 'sh -c' string, as make runs a recipe:
 #              what the list file avoids
 #   convert    a livepatch converted against the Debian map and against the
@@ -19,6 +21,7 @@ set -euo pipefail
 . "$(dirname "$0")/../testbed/lib.sh"
 
 PKG=linux-image-6.12.117+deb12-amd64-unsigned
+DBG=linux-image-6.12.117+deb12-amd64-dbg
 PKGVER=6.12.117-1~deb12u1
 KREL=6.12.117+deb12-amd64
 W=$BUILD/debian
@@ -30,20 +33,36 @@ REPS=${BENCH_DEBIAN_REPS:-5}
 [ -x "$KLPC" ] || die "no klp-convert in $OUT: run 'make build' first"
 [ -x /usr/bin/time ] || die "GNU time is missing: apt-get install time"
 
+# download PACKAGE: its .deb in $W, once
+download() {
+	local deb
+	deb=$(ls "$W"/"$1"_*.deb 2> /dev/null | head -1 || true)
+	if [ -z "$deb" ]; then
+		(cd "$W" && apt-get download "$1=$PKGVER") > "$W/apt.log" 2>&1 ||
+			die "cannot download $1=$PKGVER; log: $W/apt.log"
+		deb=$(ls "$W"/"$1"_*.deb | head -1)
+	fi
+	echo "$deb"
+}
+
 fetch() {
 	local deb
 	mkdir -p "$W"
-	deb=$(ls "$W"/"${PKG}"_*.deb 2> /dev/null | head -1 || true)
-	if [ -z "$deb" ]; then
-		(cd "$W" && apt-get download "$PKG=$PKGVER") > "$W/apt.log" 2>&1 ||
-			die "cannot download $PKG=$PKGVER; log: $W/apt.log"
-		deb=$(ls "$W"/"${PKG}"_*.deb | head -1)
-	fi
-	echo "package $(basename "$deb") ($(du -m "$deb" | cut -f1) MB)"
-	if [ ! -f "$W/root/boot/System.map-$KREL" ]; then
+	echo "package $PKG and $DBG, version $PKGVER"
+	if [ ! -d "$W/root/lib/modules/$KREL" ]; then
+		deb=$(download "$PKG")
 		rm -rf "$W/root"
 		dpkg-deb -x "$deb" "$W/root"
+		rm -f "$deb"
 	fi
+	if [ ! -f "$W/vmlinux" ]; then
+		deb=$(download "$DBG")
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -x -O --wildcards "./usr/lib/debug/boot/vmlinux-$KREL" > "$W/vmlinux.tmp"
+		mv "$W/vmlinux.tmp" "$W/vmlinux"
+		rm -f "$deb"
+	fi
+	echo "vmlinux $(du -m "$W/vmlinux" | cut -f1) MB"
 	find "$W/root/lib/modules/$KREL" -name '*.ko.xz' -print0 |
 		xargs -0 -r -n 64 -P "$(nproc)" xz -d
 	find "$W/root/lib/modules/$KREL" -name '*.ko' | sort > "$W/modules"
@@ -67,20 +86,10 @@ best() {
 
 write_map() {
 	local r
-	# vmlinux in address order, as kallsyms lists it, from System.map: the
-	# package has no vmlinux ELF.  Absolute and local-label symbols are
-	# not in kallsyms.
-	{
-		echo "# klp-convert symbol map: <object> <symbol>, lookup order"
-		awk '$2 !~ /^[aAuUwvN]$/ && $3 !~ /^\.L/ { print "vmlinux " $3 }' \
-			"$W/root/boot/System.map-$KREL"
-	} > "$W/vmlinux.klp"
-	r=$(best "$KLPC" --write-map "$W/modules.klp" --modules "$W/modules")
-	cat "$W/vmlinux.klp" > "$W/Symbols.klp"
-	grep -v '^#' "$W/modules.klp" >> "$W/Symbols.klp"
-	echo "map_write_modules $r"
+	r=$(best "$KLPC" --write-map "$W/Symbols.klp" --modules "$W/modules" "$W/vmlinux")
+	echo "map_write $r"
 	echo "map_lines $(grep -vc '^#' "$W/Symbols.klp")"
-	echo "map_vmlinux_lines $(grep -vc '^#' "$W/vmlinux.klp")"
+	echo "map_vmlinux_lines $(grep -c '^vmlinux ' "$W/Symbols.klp")"
 	echo "map_objects $(grep -v '^#' "$W/Symbols.klp" | cut -d' ' -f1 | sort -u | wc -l)"
 	echo "map_bytes $(wc -c < "$W/Symbols.klp")"
 	echo "testbed_map_lines $(grep -vc '^#' "$OUT/Symbols.klp")"

@@ -225,6 +225,11 @@ w('guest/guest-bench.sh on the series kernel.')
 w('')
 w('| kind | variants | insmod ms (median, IQR) [n] | ratio to 1 variant | lookups | selections / section names parsed | sysfs `variants` words | checks |')
 w('|---|---:|---:|---:|---:|---:|---:|---|')
+# Runs before the series' patch 13 traced the selection walk over the
+# section headers, klp_select_rela_sections(); later ones the choice among
+# the declared keys, klp_select_rela_variant().
+OLD_SELECT = any(k[2] == 'klp_select_rela_sections' for k in counts)
+SELECT = 'klp_select_rela_sections' if OLD_SELECT else 'klp_select_rela_variant'
 vr = {}
 for kind in ('keyed', 'builds'):
     base1 = med('series', f'{kind}-1')
@@ -238,7 +243,7 @@ for kind in ('keyed', 'builds'):
         ok = sum(c[2] == 'ok' for c in ck)
         w(f'| {kind} | {n} | {fmt(mm)} ({spread("series", label)}) [{len(samples[("series", label)])}] '
           f'| {fmt(vr[(kind, n)], 3)} | {fmt(lookups("series", label))} '
-          f'| {fmt(counts.get(("series", label, "klp_select_rela_variant")))} / '
+          f'| {fmt(counts.get(("series", label, SELECT)))} / '
           f'{fmt(counts.get(("series", label, "klp_parse_rela_name")))} '
           f'| {info.get(("series", f"{label} sysfs_variants_words"), "–")} | {ok}/{len(ck)} ok |')
 w('')
@@ -247,12 +252,19 @@ w(f'Goal: 64 variants at most 1.05 times the cost of 1.  Measured medians: keyed
   f'builds {fmt(g[1], 3)}×: {goal(all(x is not None and x <= 1.05 for x in g))} in this run\'s medians.')
 w('But the spread of one case (the IQR column) is wider than the 5% budget under TCG on this')
 w('shared host, so the timings alone cannot confirm a 5% bound.  The counts show where the')
-w('cost goes: lookups (101) and selections (`klp_select_rela_variant()`, one pass over the')
-w('declared keys) are the same for every N, as unselected variants are never resolved;')
-w('what grows with N is the section names parsed (`klp_parse_rela_name()` calls during the')
-w('insmod: when the module loader checks the sections, and once more when the patch is')
-w('initialized and its tables are built), linear in the sections and independent of the')
-w('relocations.')
+if OLD_SELECT:
+    w('cost goes: lookups (101) and selections (2) are the same for every N, as unselected variants are')
+    w('never resolved; what grows with N is the section names parsed (`klp_parse_rela_name()`')
+    w('calls during the insmod: about four per livepatch section, from the selection\'s passes')
+    w('over the section headers), linear in the sections and independent of the relocations.')
+    w('This run predates the series\' patch 13, which parses the names once per patch.')
+else:
+    w('cost goes: lookups (101) and selections (`klp_select_rela_variant()`, one pass over the')
+    w('declared keys) are the same for every N, as unselected variants are never resolved;')
+    w('what grows with N is the section names parsed (`klp_parse_rela_name()` calls during the')
+    w('insmod: when the module loader checks the sections, and once more when the patch is')
+    w('initialized and its tables are built), linear in the sections and independent of the')
+    w('relocations.')
 w('')
 w('Checks: klp-convert --list counts N build-ID variants in each file and --check')
 w('reports a build-ID match for the target (bench/modules.sh); in the guest, sysfs')
@@ -345,7 +357,7 @@ else:
         t, kb = deb[key].split()
         return float(t), int(kb) / 1024.0
 
-    mt, mm = pair('map_write_modules')
+    mt, mm = pair('map_write')
     cd, cdm = pair('convert_debian_map')
     ct, ctm = pair('convert_testbed_map')
     mps, mpp = float(deb['modpost_plain_series']), float(deb['modpost_plain_pristine'])
@@ -354,15 +366,15 @@ else:
     w(f'downloads the {deb["package"]}).  Run on {deb["date"]}, series {deb["series"]},')
     w(f'load {deb["load_start"]} at the start and {deb["load_end"]} at the end; times are the')
     w(f'best of {deb["reps"]} runs (`/usr/bin/time`), modpost times the median of {deb["reps"]}.')
-    w(f'The map\'s vmlinux part comes from the package\'s System.map (it has no vmlinux ELF),')
-    w(f'its module part from `klp-convert --write-map --modules` over the {deb["modules"].split()[0]}')
-    w('decompressed modules.  The livepatch is the kernel\'s livepatch-sample, converted')
+    w('The map is written by `klp-convert --write-map --modules` from the vmlinux of the')
+    w(f'matching -dbg package (the image package\'s System.map is a placeholder) and the')
+    w(f'{deb["modules"].split()[0]} decompressed modules.  The livepatch is the kernel\'s livepatch-sample, converted')
     w('against each map; modpost runs are the commands kbuild ran for external modules,')
     w('run again by hand, with the Debian map as `-K Symbols.klp` on the series kernel.')
     w('')
     w('| what | measured | goal |')
     w('|---|---|---|')
-    w(f'| map, module part written | {mt:.2f} s, {mm:.0f} MB peak | |')
+    w(f'| map written (vmlinux and all modules) | {mt:.2f} s, {mm:.0f} MB peak | |')
     w(f'| map size | {int(deb["map_lines"]):,} lines ({int(deb["map_vmlinux_lines"]):,} vmlinux), '
       f'{int(deb["map_objects"]):,} objects, {int(deb["map_bytes"]) / 1e6:.1f} MB '
       f'(testbed map: {int(deb["testbed_map_lines"]):,} lines, {int(deb["testbed_map_bytes"]) / 1e6:.1f} MB) | |')

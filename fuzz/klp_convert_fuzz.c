@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness for klp-convert's ELF reading and conversion
- * (scripts/livepatch/klp-convert.c and klp-elf.c of the series, compiled
- * unmodified; klp-convert.c is included so that its static functions are
- * reachable, its main() renamed).  The first byte of an input picks what
+ * (scripts/livepatch of the series: every file but klp-convert.c, the
+ * command line, compiled unmodified and linked with this one, which calls
+ * the passes klp-convert.h declares).  The first byte of an input picks what
  * the rest, an ELF file, goes through:
  *
  *   0 mod 3: read as a named build: section headers and symbols, .modinfo,
@@ -26,21 +26,14 @@
 #include <sanitizer/lsan_interface.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
-/*
- * The tool's messages go to klp_fuzz_log (/dev/null unless FUZZ_VERBOSE
- * is set), sanitizer reports to the real stderr: both files are compiled
- * here, with stderr renamed.
- */
-#include <stdio.h>
-static FILE *klp_fuzz_log;
-#undef stderr
-#define stderr klp_fuzz_log
-#include "klp-elf.c"
-#define main klp_convert_main
-#include "klp-convert.c"
-#undef main
-#undef stderr
+#include <xalloc.h>
+
+#include "klp-convert.h"
+
+/* the tool's messages: see include/klp-fuzz-log.h */
+FILE *klp_fuzz_log;
 
 static struct convert base;	/* builds, symvers, map: read once */
 static char out_dir[] = "/tmp/klp-convert-fuzz-XXXXXX";
@@ -50,7 +43,7 @@ static char in_path[64];
 
 static char **split_paths(char *s, unsigned int *n)
 {
-	char **v = xzalloc((strlen(s) / 2 + 2) * sizeof(char *));
+	char **v = xcalloc(strlen(s) / 2 + 2, sizeof(char *));
 	char *p;
 
 	*n = 0;

@@ -260,11 +260,11 @@ if OLD_SELECT:
     w('This run predates the series\' patch 13, which parses the names once per patch.')
 else:
     w('cost goes: lookups (101) and selections (`klp_select_rela_variant()`, one pass over the')
-    w('declared keys) are the same for every N, as unselected variants are never resolved;')
-    w('what grows with N is the section names parsed (`klp_parse_rela_name()` calls during the')
-    w('insmod: when the module loader checks the sections, and once more when the patch is')
-    w('initialized and its tables are built), linear in the sections and independent of the')
-    w('relocations.')
+    w('N declared keys) are the same for every N, as unselected variants are never resolved.')
+    w('No section name is parsed during the target\'s insmod (`klp_parse_rela_name()` calls')
+    w('above): the livepatch\'s names were parsed once, into a table per object, when it was')
+    w('loaded and enabled.  What grows with N during the insmod is the selection\'s walk over')
+    w('the N keys, a string comparison each, independent of the relocations.')
 w('')
 w('Checks: klp-convert --list counts N build-ID variants in each file and --check')
 w('reports a build-ID match for the target (bench/modules.sh); in the guest, sysfs')
@@ -389,6 +389,29 @@ else:
       f'{"met" if mps <= 1.05 * mpp else "not met"} |')
     w(f'| modpost, external livepatch: Debian map / testbed map | {mld * 1000:.1f} ms / {mlt * 1000:.1f} ms | |')
     w('')
+# 6. Fuzzing (long runs, not part of make bench: recorded by hand in
+# results/fuzz/results.txt, which make bench leaves alone).
+fz = [ln.split(' ', 2) for ln in lines('fuzz/results.txt') if ln.startswith('fuzz ')]
+meta = dict((ln.split(' ', 1) + [''])[:2] for ln in lines('fuzz/results.txt'))
+w('## 6. Fuzzing')
+w('')
+if not fz:
+    w('Not recorded: see fuzz/README.md, then write results/fuzz/results.txt.')
+else:
+    w(f'libFuzzer with ASan and UBSan, one process each, on {meta.get("date", "?")}: '
+      f'{meta.get("code", "")}.  The corpus carries over from earlier runs; seeds and')
+    w('harnesses: fuzz/README.md.  A crash would be kept in build/fuzz*/crashes and, once')
+    w('fixed, as a regression input in fuzz/regressions*.')
+    w('')
+    w('| harness | executions | seconds | exec/s | peak RSS MB | coverage (cov / ft) | corpus | new crashes | command |')
+    w('|---|---:|---:|---:|---:|---|---:|---:|---|')
+    for _, name, rest in fz:
+        kv = dict(x.split('=', 1) for x in rest.split(' command=')[0].split())
+        cmd = rest.split(' command=', 1)[1] if ' command=' in rest else ''
+        runs, secs = int(kv['runs']), int(kv['seconds'])
+        w(f'| {name} | {runs:,} | {secs:,} | {runs // secs:,} | {kv["peak_rss_mb"]} | '
+          f'{kv["cov"]} / {kv["ft"]} | {kv["corpus"]} | {kv["new_crashes"]} | `{cmd}` |')
+w('')
 w('## Plots')
 w('')
 w('![resolve](resolve.png) ![variants](variants.png) ![size](size.png)')
